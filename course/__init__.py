@@ -1,0 +1,71 @@
+"""course: a deep-learning framework built from scratch, for speed, checked against PyTorch.
+
+>>> import course
+>>> x = course.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+
+from course.autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad
+from course.ops import (
+    abs,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    broadcast_to,
+    cat,
+    clip,
+    concatenate,
+    exp,
+    flatten,
+    log,
+    matmul,
+    maximum,
+    mean,
+    minimum,
+    permute,
+    relu,
+    reshape,
+    sigmoid,
+    sqrt,
+    squeeze,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+)
+from course.tensor import (
+    arange,
+    empty,
+    from_numpy,
+    full,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+
+clamp = clip
+float32 = "float32"
+float64 = "float64"
+int64 = "int64"
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Function", "Tensor", "abs", "amax", "amin", "arange", "argmax", "argmin",
+    "broadcast_to", "cat", "clamp", "clip", "concatenate", "empty", "enable_grad", "exp",
+    "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled", "log",
+    "manual_seed", "matmul", "maximum", "mean", "minimum", "no_grad", "ones", "ones_like",
+    "permute", "rand", "randint", "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze",
+    "stack", "sum", "tanh", "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+]  # fmt: skip

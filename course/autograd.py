@@ -1,0 +1,377 @@
+"""Reverse-mode automatic differentiation: `Tensor`, `Function` and the backward pass.
+
+A `Function` subclass implements ``forward`` on raw arrays and ``backward`` from the
+output gradient to one gradient per input. ``Function.apply`` runs ``forward`` and, when
+gradients are wanted, records the inputs so that ``Tensor.backward`` can walk the graph
+in reverse topological order. Operator methods (``+``, ``@``, ``sum`` ...) are attached
+to `Tensor` in ``course.tensor``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from course import backend
+
+_new = object.__new__
+_generic = np.generic
+
+
+class _GradMode:
+    enabled = True
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
+    return _mode.enabled
+
+
+class no_grad:  # noqa: N801 - PyTorch's name
+    """Context manager and decorator that records no graph (inference, optimizer steps)."""
+
+    def __enter__(self):
+        self._prev = _mode.enabled
+        _mode.enabled = False
+
+    def __exit__(self, *exc):
+        _mode.enabled = self._prev
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
+    """Context manager that turns gradient recording back on inside ``no_grad()``."""
+
+    def __enter__(self):
+        self._prev = _mode.enabled
+        _mode.enabled = True
+
+
+class Function:
+    """One differentiable op: ``forward`` on arrays, ``backward`` to input gradients.
+
+    Subclasses save what backward needs as attributes of ``self`` in ``forward``.
+    ``backward(grad)`` returns one array (or None) per tensor input, in order;
+    ``self.needs_grad[i]`` tells whether input ``i`` wants a gradient at all.
+    """
+
+    __slots__ = ("inputs", "needs_grad", "__dict__")
+
+    def forward(self, *arrays, **kwargs):
+        raise NotImplementedError
+
+    def backward(self, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **kwargs: Any) -> Tensor:
+        """Run the op on tensors, recording the graph when any input needs a gradient."""
+        fn = _new(cls)
+        if len(inputs) > 1:
+            _check_same_device(cls, inputs)
+        out = fn.forward(*[t.data for t in inputs], **kwargs)
+        if out.__class__ is not np.ndarray and isinstance(out, _generic):
+            out = np.asarray(out)  # NumPy returns scalars from 0-d ops; keep arrays
+        if _mode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.inputs = inputs
+                    fn.needs_grad = [t.requires_grad for t in inputs]
+                    return _wrap(out, True, fn)
+        return _wrap(out, False, None)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name}Backward>"
+
+
+def _check_same_device(cls, inputs) -> None:
+    kind = inputs[0].data.__class__
+    for t in inputs:
+        if t.data.__class__ is not kind:
+            names = ", ".join(backend.device_of(t.data) for t in inputs)
+            raise RuntimeError(
+                f"{cls.__name__}: tensors are on different devices ({names}); "
+                "move them to one device first with .to(device)"
+            )
+
+
+def _wrap(data, requires_grad: bool, ctx: Function | None) -> Tensor:
+    t = _new(Tensor)
+    t.data = data
+    t.grad = None
+    t.requires_grad = requires_grad
+    t._ctx = ctx
+    return t
+
+
+class Tensor:
+    """An n-dimensional array that remembers how it was computed.
+
+    ``data`` is a NumPy or CuPy array, ``grad`` a Tensor filled by ``backward()``.
+    Build tensors with ``course.tensor``; operators live in ``course.tensor``.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
+    __hash__ = object.__hash__  # == is elementwise, identity hashing stays
+
+    def __init__(self, data, requires_grad: bool = False):
+        if not isinstance(data, backend.ARRAY_TYPES):
+            from course.tensor import _as_array
+
+            data = _as_array(data)
+        if requires_grad and data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only floating-point tensors can require gradients, got dtype {data.dtype}"
+            )
+        self.data = data
+        self.grad = None
+        self.requires_grad = requires_grad
+        self._ctx = None
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def device(self) -> str:
+        return backend.device_of(self.data)
+
+    @property
+    def grad_fn(self) -> Function | None:
+        return self._ctx
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._ctx is None
+
+    def size(self, dim: int | None = None):
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    # ---------------------------------------------------------------- conversions
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (shares memory on the CPU; refuses if it needs grad)."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy() on a tensor that requires grad: call .detach().numpy() instead"
+            )
+        return backend.to_numpy(self.data)
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with one element, got shape {tuple(self.shape)}"
+            )
+        return self.data.item()
+
+    def tolist(self):
+        return backend.to_numpy(self.data).tolist()
+
+    def detach(self) -> Tensor:
+        """The same values (shared memory), cut from the graph."""
+        return _wrap(self.data, False, None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only floating-point tensors can require gradients, got dtype {self.dtype}"
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def to(self, device=None, dtype=None) -> Tensor:
+        """A copy on another device and/or with another dtype (self when nothing changes)."""
+        out = self
+        if device is not None and backend.normalize_device(device) != self.device:
+            out = _Transfer.apply(out, device=backend.normalize_device(device))
+        if dtype is not None and np.dtype(dtype) != out.dtype:
+            out = out.astype(dtype)
+        return out
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self) -> Tensor:
+        return self.to("cuda")
+
+    def __repr__(self) -> str:
+        body = np.array2string(backend.to_numpy(self.data), separator=", ", prefix="tensor(")
+        extra = ""
+        if self.data.dtype != np.float32:
+            extra += f", dtype={self.data.dtype}"
+        if self.device != "cpu":
+            extra += f", device='{self.device}'"
+        if self._ctx is not None:
+            extra += f", grad_fn={self._ctx!r}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"truth value of a tensor with {self.data.size} elements is ambiguous: "
+                "use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors with one element can be used as an index")
+        return int(self.item())
+
+    # ------------------------------------------------------------------- backward
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+        ``gradient`` is d(loss)/d(self); it may be left out only for a one-element tensor.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input had "
+                "requires_grad=True, or it was computed inside no_grad()"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() on a tensor of shape {tuple(self.shape)} needs a gradient: "
+                    "pass one of that shape, t.backward(gradient), or reduce first, "
+                    "e.g. t.sum().backward()"
+                )
+            xp = backend.get_array_module(self.data)
+            grad = xp.ones(self.data.shape, dtype=self.data.dtype)
+        else:
+            grad = gradient.data if isinstance(gradient, Tensor) else gradient
+            if tuple(grad.shape) != self.data.shape:
+                raise RuntimeError(
+                    f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has "
+                    f"shape {tuple(self.shape)}"
+                )
+            if grad.dtype != self.data.dtype:
+                grad = grad.astype(self.data.dtype)
+        _run_backward(self, grad, retain_graph)
+
+
+def _topological_order(root: Tensor) -> list[Tensor]:
+    """Non-leaf tensors reachable from root, each after every tensor that uses it."""
+    order: list[Tensor] = []
+    seen = {id(root)}
+    stack = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        stack.append((t, True))
+        inputs = t._ctx.inputs
+        if inputs is None:
+            raise RuntimeError(
+                "trying to backward through the graph a second time: its saved values were "
+                "freed by the first backward(); pass retain_graph=True the first time"
+            )
+        for p in inputs:
+            if p._ctx is not None and p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, False))
+    order.reverse()
+    return order
+
+
+def _run_backward(root: Tensor, grad, retain_graph: bool) -> None:
+    if root._ctx is None:  # a leaf: its gradient is the seed itself
+        _accumulate_leaf(root, grad, set())
+        return
+    grads = {id(root): grad}
+    handed_out: set[int] = set()  # arrays already stored in a leaf's .grad
+    for t in _topological_order(root):
+        fn = t._ctx
+        g = grads.pop(id(t), None)
+        if g is None:
+            continue
+        in_grads = fn.backward(g)
+        if len(fn.inputs) == 1:
+            in_grads = (in_grads,) if not isinstance(in_grads, tuple) else in_grads
+        for inp, ig in zip(fn.inputs, in_grads):
+            if ig is None or not inp.requires_grad:
+                continue
+            if ig.dtype != inp.data.dtype:
+                ig = ig.astype(inp.data.dtype)
+            if ig.shape != inp.data.shape:
+                raise RuntimeError(
+                    f"{fn.name}.backward returned a gradient of shape {ig.shape} for an input "
+                    f"of shape {inp.data.shape}"
+                )
+            if inp._ctx is None:
+                _accumulate_leaf(inp, ig, handed_out)
+            else:
+                key = id(inp)
+                prev = grads.get(key)
+                grads[key] = ig if prev is None else prev + ig
+        if not retain_graph:
+            fn.inputs = None
+            fn.__dict__.clear()
+
+
+def _accumulate_leaf(leaf: Tensor, g, handed_out: set[int]) -> None:
+    if leaf.grad is None:
+        # Never store one array in two places or a read-only view: users may edit .grad in place.
+        if id(g) in handed_out or not g.flags.writeable:
+            g = g.copy()
+        handed_out.add(id(g))
+        leaf.grad = _wrap(g, False, None)
+    else:
+        leaf.grad = _wrap(leaf.grad.data + g, False, None)
+
+
+class _Transfer(Function):
+    """Copy between devices; the gradient travels back."""
+
+    def forward(self, x, device):
+        self.source = backend.device_of(x)
+        return backend.to_device(x, device)
+
+    def backward(self, grad):
+        return backend.to_device(grad, self.source)

@@ -1,0 +1,96 @@
+"""Array backends: the one module that imports CuPy.
+
+Every op asks this module for the array module (``xp``) of its inputs and then
+writes one code path that works for NumPy and CuPy alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:  # CuPy is optional: the `gpu` extra. Import errors and missing drivers both mean "no GPU".
+    import cupy as cp
+
+    try:
+        _CUDA = cp.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001 - any CUDA runtime failure means no usable GPU
+        _CUDA = False
+except Exception:  # noqa: BLE001
+    cp = None
+    _CUDA = False
+
+ARRAY_TYPES: tuple[type, ...] = (np.ndarray,) if cp is None else (np.ndarray, cp.ndarray)
+
+
+def cuda_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA device."""
+    return _CUDA
+
+
+def devices() -> list[str]:
+    """Devices usable on this machine, e.g. ``['cpu']`` or ``['cpu', 'cuda']``."""
+    return ["cpu", "cuda"] if _CUDA else ["cpu"]
+
+
+def normalize_device(device) -> str:
+    """Canonical device name: 'cpu' or 'cuda' (accepts 'cuda:0' and torch.device)."""
+    name = str(device)
+    if name == "cpu":
+        return "cpu"
+    if name == "cuda" or name.startswith("cuda:"):
+        if not _CUDA:
+            raise RuntimeError(
+                f"device {name!r} asked for, but no CUDA GPU is usable here "
+                "(install the `gpu` extra on a machine with an NVIDIA GPU; "
+                "`course doctor` says what is missing)"
+            )
+        return "cuda"
+    raise ValueError(f"unknown device {name!r}: use 'cpu' or 'cuda'")
+
+
+def get_array_module(x):
+    """The array module (numpy or cupy) that owns array ``x``."""
+    if cp is not None and isinstance(x, cp.ndarray):
+        return cp
+    return np
+
+
+def xp_for(device: str):
+    """The array module for a device name."""
+    return cp if normalize_device(device) == "cuda" else np
+
+
+def device_of(x) -> str:
+    """'cuda' for a CuPy array, 'cpu' otherwise."""
+    return "cuda" if cp is not None and isinstance(x, cp.ndarray) else "cpu"
+
+
+def to_numpy(x) -> np.ndarray:
+    """A NumPy array with the values of ``x`` (copies from the GPU if needed)."""
+    if cp is not None and isinstance(x, cp.ndarray):
+        return cp.asnumpy(x)
+    return np.asarray(x)
+
+
+def to_device(x, device: str):
+    """Array ``x`` on ``device``; no copy when it is already there."""
+    device = normalize_device(device)
+    if device == "cuda":
+        return cp.asarray(x)
+    return to_numpy(x)
+
+
+def synchronize(device: str = "cpu") -> None:
+    """Wait until all queued work on ``device`` has finished (a no-op on the CPU)."""
+    if normalize_device(device) == "cuda":
+        cp.cuda.get_current_stream().synchronize()
+
+
+def scatter_add(out, index, values) -> None:
+    """``out[index] += values`` where repeated indices add up (unbuffered)."""
+    if cp is not None and isinstance(out, cp.ndarray):
+        import cupyx
+
+        cupyx.scatter_add(out, index, values)
+    else:
+        np.add.at(out, index, values)

@@ -1,0 +1,443 @@
+"""Elementwise ops: arithmetic, activations, comparisons and `where`.
+
+Binary ops broadcast their inputs; their backward reduces the gradient back to each
+input's shape with the one `sum_to` rule. Python scalars take the tensor's dtype, so
+float32 stays float32 (NumPy 2 would promote ``float32 * np.array(0.5)`` to float64).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course.autograd import Function, Tensor, _wrap
+from course.backend import get_array_module
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def sum_to(grad, shape: tuple[int, ...]):
+    """Sum ``grad`` over the axes that broadcasting expanded, giving an array of ``shape``."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    out = grad.sum(axis=axes, keepdims=True)
+    return out.reshape(shape)
+
+
+def _category(dtype) -> int:
+    return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}[dtype.kind]
+
+
+def result_dtype(a, b):
+    """Result dtype of a binary op on arrays ``a`` and ``b``, following PyTorch's rules.
+
+    A 0-d operand does not promote a dimensioned one of the same or higher category
+    (float32 tensor * float64 0-d tensor stays float32), unlike NumPy 2.
+    """
+    if a.dtype == b.dtype:
+        return a.dtype
+    a0, b0 = a.ndim == 0, b.ndim == 0
+    if a0 != b0:
+        dim, zero = (b, a) if a0 else (a, b)
+        if _category(zero.dtype) <= _category(dim.dtype):
+            return dim.dtype
+    return np.result_type(a.dtype, b.dtype)
+
+
+def lift(x, like: Tensor) -> Tensor:
+    """``x`` as a Tensor; Python numbers take ``like``'s dtype (or float32 for a float
+    meeting an integer tensor, as PyTorch does)."""
+    if isinstance(x, Tensor):
+        return x
+    data = like.data
+    xp = get_array_module(data)
+    if isinstance(x, (bool, int, float)):
+        dtype = data.dtype
+        if isinstance(x, float) and dtype.kind in "biu":
+            dtype = np.float32
+        elif isinstance(x, int) and not isinstance(x, bool) and dtype.kind == "b":
+            dtype = np.int64
+        return _wrap(xp.asarray(x, dtype=dtype), False, None)
+    return _wrap(xp.asarray(x), False, None)
+
+
+def _pair(a, b) -> tuple[Tensor, Tensor]:
+    """Two tensors of one dtype from a tensor and a tensor-or-number (either order)."""
+    if not isinstance(a, Tensor):
+        a = lift(a, b)
+    elif not isinstance(b, Tensor):
+        b = lift(b, a)
+    if a.data.dtype != b.data.dtype:
+        dtype = result_dtype(a.data, b.data)
+        if a.data.dtype != dtype:
+            a = cast(a, dtype)
+        if b.data.dtype != dtype:
+            b = cast(b, dtype)
+    return a, b
+
+
+class Cast(Function):
+    def forward(self, x, dtype):
+        self.dtype = x.dtype
+        return x.astype(dtype)
+
+    def backward(self, grad):
+        return grad.astype(self.dtype)
+
+
+def cast(x: Tensor, dtype) -> Tensor:
+    """``x`` converted to ``dtype`` (differentiable between float types)."""
+    dtype = np.dtype(dtype)
+    if x.data.dtype == dtype:
+        return x
+    if dtype.kind not in "fc":  # integer/bool results carry no gradient
+        return _wrap(x.data.astype(dtype), False, None)
+    return Cast.apply(x, dtype=dtype)
+
+
+# --------------------------------------------------------------------- binary ops
+
+
+class Add(Function):
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a + b
+
+    def backward(self, grad):
+        sa, sb = self.shapes
+        need_a, need_b = self.needs_grad
+        return (sum_to(grad, sa) if need_a else None, sum_to(grad, sb) if need_b else None)
+
+
+class Sub(Function):
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a - b
+
+    def backward(self, grad):
+        sa, sb = self.shapes
+        need_a, need_b = self.needs_grad
+        return (sum_to(grad, sa) if need_a else None, sum_to(-grad, sb) if need_b else None)
+
+
+class Mul(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a * b
+
+    def backward(self, grad):
+        a, b = self.a, self.b
+        need_a, need_b = self.needs_grad
+        return (
+            sum_to(grad * b, a.shape) if need_a else None,
+            sum_to(grad * a, b.shape) if need_b else None,
+        )
+
+
+class Div(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a / b
+
+    def backward(self, grad):
+        a, b = self.a, self.b
+        need_a, need_b = self.needs_grad
+        ga = grad / b
+        return (
+            sum_to(ga, a.shape) if need_a else None,
+            sum_to(-ga * a / b, b.shape) if need_b else None,
+        )
+
+
+class Pow(Function):
+    """a ** b for two tensors (see `PowScalar` for a number exponent)."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        self.out = a**b
+        return self.out
+
+    def backward(self, grad):
+        a, b, out = self.a, self.b, self.out
+        xp = get_array_module(a)
+        need_a, need_b = self.needs_grad
+        ga = sum_to(grad * b * a ** (b - 1), a.shape) if need_a else None
+        gb = None
+        if need_b:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = sum_to(grad * out * xp.log(a), b.shape)
+        return ga, gb
+
+
+class Maximum(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return get_array_module(a).maximum(a, b)
+
+    def backward(self, grad):
+        return _select_grads(self, grad, self.a > self.b)
+
+
+class Minimum(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return get_array_module(a).minimum(a, b)
+
+    def backward(self, grad):
+        return _select_grads(self, grad, self.a < self.b)
+
+
+def _select_grads(fn, grad, a_wins):
+    """Gradient of max/min: to the winner, split evenly on ties (as PyTorch)."""
+    a, b = fn.a, fn.b
+    tie = a == b
+    wa = a_wins + 0.5 * tie
+    wa = wa.astype(grad.dtype, copy=False)
+    need_a, need_b = fn.needs_grad
+    return (
+        sum_to(grad * wa, a.shape) if need_a else None,
+        sum_to(grad * (1 - wa), b.shape) if need_b else None,
+    )
+
+
+class Where(Function):
+    def forward(self, cond, a, b):
+        self.cond = cond
+        self.shapes = a.shape, b.shape
+        return get_array_module(a).where(cond, a, b)
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        sa, sb = self.shapes
+        _, need_a, need_b = self.needs_grad
+        zero = xp.zeros((), dtype=grad.dtype)
+        return (
+            None,
+            sum_to(xp.where(self.cond, grad, zero), sa) if need_a else None,
+            sum_to(xp.where(self.cond, zero, grad), sb) if need_b else None,
+        )
+
+
+# ---------------------------------------------------------------------- unary ops
+
+
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, grad):
+        return -grad
+
+
+class PowScalar(Function):
+    def forward(self, x, exponent):
+        self.x, self.exponent = x, exponent
+        return x**exponent
+
+    def backward(self, grad):
+        p = self.exponent
+        return grad * (p * self.x ** (p - 1))
+
+
+class Exp(Function):
+    def forward(self, x):
+        self.out = get_array_module(x).exp(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad * self.out
+
+
+class Log(Function):
+    def forward(self, x):
+        self.x = x
+        return get_array_module(x).log(x)
+
+    def backward(self, grad):
+        return grad / self.x
+
+
+class Sqrt(Function):
+    def forward(self, x):
+        self.out = get_array_module(x).sqrt(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad / (2 * self.out)
+
+
+class Tanh(Function):
+    def forward(self, x):
+        self.out = get_array_module(x).tanh(x)
+        return self.out
+
+    def backward(self, grad):
+        out = self.out
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    def forward(self, x):
+        # 0.5 * (1 + tanh(x / 2)) never overflows, unlike 1 / (1 + exp(-x)).
+        out = get_array_module(x).tanh(x * 0.5)
+        out += 1
+        out *= 0.5
+        self.out = out
+        return out
+
+    def backward(self, grad):
+        out = self.out
+        return grad * (out * (1 - out))
+
+
+class Relu(Function):
+    def forward(self, x):
+        self.out = get_array_module(x).maximum(x, 0)
+        return self.out
+
+    def backward(self, grad):
+        return grad * (self.out > 0)
+
+
+class Abs(Function):
+    def forward(self, x):
+        self.x = x
+        return get_array_module(x).abs(x)
+
+    def backward(self, grad):
+        return grad * get_array_module(grad).sign(self.x)
+
+
+class Clip(Function):
+    def forward(self, x, low, high):
+        self.x, self.low, self.high = x, low, high
+        return get_array_module(x).clip(x, low, high)
+
+    def backward(self, grad):
+        x = self.x
+        inside = True
+        if self.low is not None:
+            inside = x >= self.low
+        if self.high is not None:
+            inside = inside & (x <= self.high)
+        return grad * inside
+
+
+# ----------------------------------------------------------------- public wrappers
+
+
+def add(a, b) -> Tensor:
+    """a + b, broadcasting."""
+    return Add.apply(*_pair(a, b))
+
+
+def sub(a, b) -> Tensor:
+    """a - b, broadcasting."""
+    return Sub.apply(*_pair(a, b))
+
+
+def mul(a, b) -> Tensor:
+    """a * b, broadcasting."""
+    return Mul.apply(*_pair(a, b))
+
+
+def div(a, b) -> Tensor:
+    """a / b, broadcasting; integer inputs give float32 (true division, as PyTorch)."""
+    a, b = _pair(a, b)
+    if a.data.dtype.kind in "biu":
+        a, b = cast(a, np.float32), cast(b, np.float32)
+    return Div.apply(a, b)
+
+
+def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
+    """a ** b; a number exponent keeps the tensor's dtype."""
+    if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return PowScalar.apply(a, exponent=b)
+    return Pow.apply(*_pair(a, b))
+
+
+def maximum(a, b) -> Tensor:
+    """Elementwise max; on ties each input gets half the gradient."""
+    return Maximum.apply(*_pair(a, b))
+
+
+def minimum(a, b) -> Tensor:
+    """Elementwise min; on ties each input gets half the gradient."""
+    return Minimum.apply(*_pair(a, b))
+
+
+def where(condition, a, b) -> Tensor:
+    """``a`` where ``condition`` holds, else ``b`` (broadcasting all three)."""
+    if not isinstance(condition, Tensor):
+        condition = Tensor(condition)
+    a, b = _pair(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (Tensor(a), Tensor(b))
+    if condition.data.dtype != np.bool_:
+        condition = _wrap(condition.data.astype(bool), False, None)
+    return Where.apply(condition, a, b)
+
+
+def neg(x: Tensor) -> Tensor:
+    return Neg.apply(x)
+
+
+def exp(x: Tensor) -> Tensor:
+    """e ** x."""
+    return Exp.apply(x)
+
+
+def log(x: Tensor) -> Tensor:
+    """Natural logarithm."""
+    return Log.apply(x)
+
+
+def sqrt(x: Tensor) -> Tensor:
+    return Sqrt.apply(x)
+
+
+def tanh(x: Tensor) -> Tensor:
+    return Tanh.apply(x)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e ** -x), computed without overflow."""
+    return Sigmoid.apply(x)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0); the gradient at 0 is 0, as PyTorch."""
+    return Relu.apply(x)
+
+
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
+    """|x|; the gradient at 0 is 0."""
+    return Abs.apply(x)
+
+
+def clip(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """x limited to [min, max]; the gradient passes where min <= x <= max."""
+    if min is None and max is None:
+        raise ValueError("clip: give at least one of min and max")
+    return Clip.apply(x, low=min, high=max)
+
+
+def _compare(ufunc_name: str):
+    def compare(a, b) -> Tensor:
+        a, b = _pair(a, b)
+        xp = get_array_module(a.data)
+        out = getattr(xp, ufunc_name)(a.data, b.data)
+        return _wrap(xp.asarray(out), False, None)
+
+    compare.__name__ = ufunc_name
+    compare.__doc__ = f"Elementwise {ufunc_name} as a bool tensor (no gradient)."
+    return compare
+
+
+eq = _compare("equal")
+ne = _compare("not_equal")
+lt = _compare("less")
+le = _compare("less_equal")
+gt = _compare("greater")
+ge = _compare("greater_equal")

@@ -1,0 +1,180 @@
+"""Reductions: sum, mean, max/min (amax/amin), argmax/argmin.
+
+``dim`` is an int, a tuple of ints or None (all dimensions), as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+from course.autograd import Function, Tensor, _wrap
+from course.backend import get_array_module
+
+MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+
+def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...] | None:
+    """``dim`` as a tuple of non-negative axes (None: all), checked against ``ndim``."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    rank = builtins.max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
+    out = []
+    for d in dims:
+        if not -rank <= d < rank:
+            raise IndexError(f"{op}: dim {d} is out of range for a tensor with {ndim} dims")
+        out.append(d % rank)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: dim {dim} names a dimension twice")
+    return tuple(out) if ndim else None
+
+
+def _expand_grad(grad, shape, dims, keepdim):
+    """Reshape a reduced gradient so it broadcasts against the input of ``shape``."""
+    if dims is None:
+        return grad.reshape((1,) * len(shape))
+    if not keepdim:
+        grad = grad.reshape([1 if i in dims else n for i, n in enumerate(shape)])
+    return grad
+
+
+class Sum(Function):
+    def forward(self, x, dims, keepdim):
+        self.shape, self.dims, self.keepdim = x.shape, dims, keepdim
+        return x.sum(axis=dims, keepdims=keepdim)
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        return xp.broadcast_to(_expand_grad(grad, self.shape, self.dims, self.keepdim), self.shape)
+
+
+class Mean(Function):
+    def forward(self, x, dims, keepdim):
+        self.shape, self.dims, self.keepdim = x.shape, dims, keepdim
+        return x.mean(axis=dims, keepdims=keepdim)
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        size = 1
+        for i, n in enumerate(self.shape):
+            if self.dims is None or i in self.dims:
+                size *= n
+        g = _expand_grad(grad, self.shape, self.dims, self.keepdim) / builtins.max(size, 1)
+        return xp.broadcast_to(g.astype(grad.dtype, copy=False), self.shape)
+
+
+class Extreme(Function):
+    """amax/amin: the gradient is shared evenly between tied extremes (as PyTorch)."""
+
+    def forward(self, x, dims, keepdim, largest):
+        if x.size == 0:
+            raise RuntimeError(f"{'amax' if largest else 'amin'}: the tensor is empty")
+        self.x, self.dims, self.keepdim = x, dims, keepdim
+        out = x.max(axis=dims, keepdims=True) if largest else x.min(axis=dims, keepdims=True)
+        self.out = out
+        return out if keepdim else out.reshape(_reduced_shape(x.shape, dims))
+
+    def backward(self, grad):
+        mask = self.x == self.out
+        count = mask.sum(axis=self.dims, keepdims=True)
+        g = _expand_grad(grad, self.x.shape, self.dims, self.keepdim)
+        return (mask * (g / count)).astype(grad.dtype, copy=False)
+
+
+class TakeAlong(Function):
+    """Values at ``index`` along ``dim`` (the gradient goes back to those positions)."""
+
+    def forward(self, x, index, dim, keepdim):
+        xp = get_array_module(x)
+        self.shape, self.index, self.dim, self.keepdim = x.shape, index, dim, keepdim
+        out = xp.take_along_axis(x, index, axis=dim)
+        return out if keepdim else out.squeeze(dim)
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        if not self.keepdim:
+            grad = xp.expand_dims(grad, self.dim)
+        out = xp.zeros(self.shape, dtype=grad.dtype)
+        xp.put_along_axis(out, self.index, grad, axis=self.dim)
+        return out
+
+
+def _reduced_shape(shape, dims):
+    if dims is None:
+        return ()
+    return tuple(n for i, n in enumerate(shape) if i not in dims)
+
+
+def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Sum over ``dim`` (all dims when None)."""
+    return Sum.apply(x, dims=normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
+
+
+def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Mean over ``dim`` (all dims when None); integer tensors are refused, as in PyTorch."""
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}")
+    return Mean.apply(x, dims=normalize_dims(dim, x.ndim, "mean"), keepdim=keepdim)
+
+
+def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Largest values over ``dim``; tied maxima share the gradient."""
+    return Extreme.apply(x, dims=normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim, largest=True)
+
+
+def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Smallest values over ``dim``; tied minima share the gradient."""
+    return Extreme.apply(
+        x, dims=normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim, largest=False
+    )
+
+
+def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
+    name = "max" if largest else "min"
+    if not isinstance(dim, int):
+        raise TypeError(f"{name}(dim): dim must be one int; use amax/amin for several dims")
+    (d,) = normalize_dims(dim, x.ndim, name) or (0,)
+    data = x.data if x.ndim else x.data.reshape(1)
+    if data.shape[d] == 0:
+        raise IndexError(f"{name}(dim={dim}): dimension {dim} of shape {x.shape} is empty")
+    xp = get_array_module(data)
+    index = (xp.argmax if largest else xp.argmin)(data, axis=d, keepdims=True)
+    src = x if x.ndim else x.reshape(1)
+    values = TakeAlong.apply(src, index=index, dim=d, keepdim=keepdim or x.ndim == 0)
+    if x.ndim == 0:
+        values = values.reshape(())
+    idx = index if keepdim else index.squeeze(d)
+    return MaxMin(values, _wrap(idx.reshape(values.shape), False, None))
+
+
+def max(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    """max() -> the largest value; max(dim) -> (values, indices), as in PyTorch."""
+    if dim is None:
+        return amax(x)
+    return _extreme_along(x, dim, keepdim, largest=True)
+
+
+def min(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    """min() -> the smallest value; min(dim) -> (values, indices), as in PyTorch."""
+    if dim is None:
+        return amin(x)
+    return _extreme_along(x, dim, keepdim, largest=False)
+
+
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
+    xp = get_array_module(x.data)
+    if dim is None:
+        return _wrap(xp.asarray(xp.argmax(x.data)), False, None)
+    (d,) = normalize_dims(dim, x.ndim, "argmax")
+    return _wrap(xp.argmax(x.data, axis=d, keepdims=keepdim), False, None)
+
+
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
+    xp = get_array_module(x.data)
+    if dim is None:
+        return _wrap(xp.asarray(xp.argmin(x.data)), False, None)
+    (d,) = normalize_dims(dim, x.ndim, "argmin")
+    return _wrap(xp.argmin(x.data, axis=d, keepdims=keepdim), False, None)
