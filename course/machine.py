@@ -1,0 +1,84 @@
+"""Facts about this machine that speed numbers depend on: CPU, BLAS, threads, GPU, versions."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib import metadata
+
+from course import backend
+
+
+def cpu_model() -> str:
+    """The CPU's marketing name (from /proc/cpuinfo on Linux)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def blas_info() -> list[dict]:
+    """BLAS/OpenMP libraries loaded by NumPy (and torch): library, kernel, threads."""
+    import numpy  # noqa: F401 - loads the BLAS library threadpoolctl inspects
+    import threadpoolctl
+
+    return [
+        {
+            "api": info.get("internal_api"),
+            "library": os.path.basename(info.get("filepath", "")),
+            "version": info.get("version"),
+            "kernel": info.get("architecture"),
+            "threads": info.get("num_threads"),
+        }
+        for info in threadpoolctl.threadpool_info()
+    ]
+
+
+def numpy_blas() -> dict:
+    """The BLAS NumPy uses (the first blas entry that lives inside numpy's own folder)."""
+    for info in blas_info():
+        if info["api"] in ("openblas", "mkl", "blis", "accelerate"):
+            return info
+    return {}
+
+
+def version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def gpu_name() -> str | None:
+    if not backend.cuda_available():
+        return None
+    props = backend.cp.cuda.runtime.getDeviceProperties(0)
+    name = props["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def facts() -> dict:
+    """Everything a benchmark result should carry to be comparable."""
+    import torch
+
+    blas = numpy_blas()
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "numpy": version("numpy"),
+        "torch": version("torch"),
+        "cupy": version("cupy-cuda12x") or version("cupy"),
+        "blas": blas.get("library"),
+        "blas_kernel": blas.get("kernel"),
+        "blas_threads": blas.get("threads"),
+        "torch_threads": torch.get_num_threads(),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        "gpu": gpu_name(),
+        "platform": platform.platform(),
+    }
