@@ -1,0 +1,203 @@
+"""`course bench`: run the workloads, print the table, write JSON and a plot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from course import backend, machine
+from course.bench import Timing, compare, measure
+from course.bench import workloads as W
+
+
+def _value(x) -> float:
+    """A number that summarises a step's result (a loss, or the sum of a matrix)."""
+    data = getattr(x, "data", x)
+    if hasattr(x, "detach"):  # torch
+        data = x.detach().cpu().numpy()
+    return float(np.asarray(backend.to_numpy(data), dtype=np.float64).sum())
+
+
+def check_twins(name: str, pair: W.Pair) -> tuple[float, float]:
+    """Run one step of each twin and insist that they compute the same thing."""
+    ours, theirs = _value(pair.ours()), _value(pair.torch())
+    if not np.isclose(ours, theirs, rtol=pair.rtol, atol=1e-5):
+        raise AssertionError(f"{name}: ours gives {ours!r} but torch gives {theirs!r}")
+    return ours, theirs
+
+
+def _row(name: str, description: str, result: dict) -> dict:
+    ours: Timing = result["ours"]
+    torch: Timing = result["torch"]
+    return {
+        "workload": name,
+        "description": description,
+        "ours_ms": 1e3 * ours.median,
+        "torch_ms": 1e3 * torch.median,
+        "ratio": result["ratio"],
+        "ours_spread": ours.spread,
+        "torch_spread": torch.spread,
+        "samples": len(ours.times),
+    }
+
+
+def run_training(names, device="cpu", scale=1, repeat=10, rounds=3) -> list[dict]:
+    rows = []
+    torch_device = "torch-cuda" if device == "cuda" else "cpu"
+    for name in names:
+        pair = W.TRAINING[name](device=device, scale=scale)
+        check_twins(name, pair)
+        result = compare(
+            pair.ours,
+            pair.torch,
+            name=name,
+            warmup=3,
+            repeat=repeat,
+            rounds=rounds,
+            device=device,
+            reference_device=torch_device,
+            number=None if name == "tiny" else 1,
+        )
+        rows.append(_row(name, pair.description, result))
+    return rows
+
+
+def run_matmul(sizes=W.MATMUL_SIZES, device="cpu", repeat=5) -> list[dict]:
+    rows = []
+    torch_device = "torch-cuda" if device == "cuda" else "cpu"
+    for n in sizes:
+        pair = W.matmul(device, n)
+        check_twins(f"matmul {n}", pair)
+        result = compare(
+            pair.ours, pair.torch, name=f"matmul{n}", warmup=2, repeat=repeat, rounds=2,
+            device=device, reference_device=torch_device, number=1,
+        )  # fmt: skip
+        raw = measure(W.raw_matmul(device, n), warmup=2, repeat=2 * repeat, device=device, number=1)
+        row = _row(f"matmul{n}", pair.description, result)
+        flops = 2.0 * n**3
+        row.update(
+            n=n,
+            raw_ms=1e3 * raw.median,
+            ours_vs_raw=result["ours"].median / raw.median,
+            ours_gflops=flops / result["ours"].median / 1e9,
+            torch_gflops=flops / result["torch"].median / 1e9,
+            raw_gflops=flops / raw.median / 1e9,
+        )
+        rows.append(row)
+    return rows
+
+
+def blas_warning() -> str | None:
+    """A warning when the environment forces a BLAS kernel other than the CPU's best."""
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    if forced:
+        return (
+            f"OPENBLAS_CORETYPE={forced} forces OpenBLAS's {forced} kernel (running: "
+            f"{machine.numpy_blas().get('kernel')}); it may be slower than this CPU allows. "
+            "For honest numbers run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE course bench"
+        )
+    return None
+
+
+def format_table(rows: list[dict]) -> str:
+    lines = [f"{'workload':<12}{'ours ms':>10}{'torch ms':>10}{'ours/torch':>12}{'spread':>9}"]
+    for r in rows:
+        spread = max(r["ours_spread"], r["torch_spread"])
+        lines.append(
+            f"{r['workload']:<12}{r['ours_ms']:>10.3f}{r['torch_ms']:>10.3f}"
+            f"{r['ratio']:>12.2f}{100 * spread:>8.0f}%"
+        )
+        if "raw_gflops" in r:
+            lines[-1] += (
+                f"   GFLOP/s ours {r['ours_gflops']:.0f}, numpy {r['raw_gflops']:.0f}, "
+                f"torch {r['torch_gflops']:.0f}"
+            )
+    return "\n".join(lines)
+
+
+def write_json(path: str | Path, rows: list[dict], device: str, scale: int) -> None:
+    payload = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "device": device,
+        "scale": scale,
+        "machine": machine.facts(),
+        "results": rows,
+    }
+    Path(path).write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def plot(path: str | Path, rows: list[dict], title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    training = [r for r in rows if "n" not in r]
+    mm = [r for r in rows if "n" in r]
+    fig, axes = plt.subplots(1, 2 if mm and training else 1, figsize=(11, 4), squeeze=False)
+    ax = axes[0][0]
+    if training:
+        ax.bar([r["workload"] for r in training], [r["ratio"] for r in training], color="tab:blue")
+        ax.axhline(1.0, color="black", lw=1, ls="--")
+        ax.set_ylabel("time: ours / torch (lower is faster)")
+        ax.set_title("Training step vs PyTorch")
+        ax = axes[0][1] if mm else ax
+    if mm:
+        ns = [r["n"] for r in mm]
+        for key, label in (
+            ("ours_gflops", "course"),
+            ("raw_gflops", "NumPy"),
+            ("torch_gflops", "torch"),
+        ):
+            ax.plot(ns, [r[key] for r in mm], marker="o", label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("N")
+        ax.set_ylabel("GFLOP/s")
+        ax.set_title("N x N float32 matmul")
+        ax.legend()
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(args) -> int:
+    device = backend.normalize_device(args.device)
+    warning = blas_warning()
+    if warning:
+        warnings.warn(warning, stacklevel=1)
+        print(f"warning: {warning}\n")
+    names = args.workloads or ["mlp", "cnn", "lstm", "tiny", "matmul"]
+    unknown = set(names) - set(W.TRAINING) - {"matmul"}
+    if unknown:
+        raise SystemExit(
+            f"unknown workload(s) {sorted(unknown)}: choose from mlp cnn lstm tiny matmul"
+        )
+    repeat = 3 if args.quick else args.repeat
+    rows = run_training([n for n in names if n != "matmul"], device, args.scale, repeat=repeat)
+    if "matmul" in names:
+        sizes = (256, 512) if args.quick else W.MATMUL_SIZES
+        rows += run_matmul(sizes, device, repeat=max(2, repeat // 2))
+    facts = machine.facts()
+    print(
+        f"{facts['cpu']} | {facts['cores']} cores | {facts['blas']} ({facts['blas_kernel']}, "
+        f"{facts['blas_threads']} threads) | torch {facts['torch']} "
+        f"({facts['torch_threads']} threads) | device {device}"
+    )
+    print(format_table(rows))
+    if args.json:
+        write_json(args.json, rows, device, args.scale)
+        print(f"wrote {args.json}")
+    if args.plot:
+        plot(
+            args.plot,
+            rows,
+            f"{facts['cpu']}, {device}, numpy {facts['numpy']}, torch {facts['torch']}",
+        )
+        print(f"wrote {args.plot}")
+    return 0
