@@ -141,3 +141,18 @@ class DataLoader:
         else:
             for start, stop in bounds:
                 yield default_collate([self.dataset[int(i)] for i in order[start:stop]])
+
+
+# The offline datasets, so that ``from course.data import load_digits`` works too.
+from course.datasets import (  # noqa: E402
+    CharCorpus,
+    load_digits,
+    load_mnist,
+    load_stdlib_corpus,
+    make_sequences,
+)
+
+__all__ = [
+    "CharCorpus", "DataLoader", "Dataset", "TensorDataset", "default_collate", "load_digits",
+    "load_mnist", "load_stdlib_corpus", "make_sequences",
+]  # fmt: skip
