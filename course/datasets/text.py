@@ -76,7 +76,7 @@ class CharCorpus:
 
     def decode(self, ids) -> str:
         """The string whose characters have ids ``ids`` (any int array or list)."""
-        return self._codepoints[np.asarray(ids)].tobytes().decode("utf-32-le")
+        return self._codepoints[np.asarray(ids, dtype=np.int64)].tobytes().decode("utf-32-le")
 
 
 def load_stdlib_corpus(
