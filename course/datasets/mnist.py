@@ -14,8 +14,6 @@ import gzip
 import hashlib
 import os
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +106,8 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 def download(url: str, dest: str | Path, sha256: str, timeout: float = 30.0) -> Path:
     """Fetch ``url`` into ``dest`` atomically: written to a temp file, checked, then renamed."""
+    import urllib.request  # here, not at the top: keeps ``import course`` light
+
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix=".part")
@@ -141,7 +141,7 @@ def fetch(kind: str, filename: str, root: str | Path | None = None) -> Path:
     for mirror in MIRRORS[kind]:
         try:
             return download(mirror + filename, dest, sha256)
-        except (urllib.error.URLError, OSError, ValueError) as e:
+        except (OSError, ValueError) as e:  # URLError is an OSError
             errors.append(f"{mirror + filename}: {e}")
     raise RuntimeError(
         f"could not download {filename} ({kind}); no internet here? Tried:\n  "
