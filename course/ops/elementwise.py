@@ -35,15 +35,18 @@ def result_dtype(a, b):
     """Result dtype of a binary op on arrays ``a`` and ``b``, following PyTorch's rules.
 
     A 0-d operand does not promote a dimensioned one of the same or higher category
-    (float32 tensor * float64 0-d tensor stays float32), unlike NumPy 2.
+    (float32 tensor * float64 0-d tensor stays float32), unlike NumPy 2. Across categories
+    the higher one's dtype wins as it is (int64 tensor * float32 tensor is float32).
     """
     if a.dtype == b.dtype:
         return a.dtype
+    ca, cb = _category(a.dtype), _category(b.dtype)
     a0, b0 = a.ndim == 0, b.ndim == 0
     if a0 != b0:
         dim, zero = (b, a) if a0 else (a, b)
-        if _category(zero.dtype) <= _category(dim.dtype):
-            return dim.dtype
+        return dim.dtype if _category(zero.dtype) <= _category(dim.dtype) else zero.dtype
+    if ca != cb:
+        return a.dtype if ca > cb else b.dtype
     return np.result_type(a.dtype, b.dtype)
 
 
