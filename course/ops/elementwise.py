@@ -284,10 +284,14 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     def forward(self, x):
-        # 0.5 * (1 + tanh(x / 2)) never overflows, unlike 1 / (1 + exp(-x)).
-        out = get_array_module(x).tanh(x * 0.5)
+        # 1 / (1 + e**-x) keeps both tails exact (0.5 * (1 + tanh(x / 2)) cancels to 0 for
+        # x < -17 in float32). e**-x overflows to inf for x < -88, giving the right limit 0.
+        xp = get_array_module(x)
+        out = xp.negative(x, out=xp.empty_like(x))  # one buffer, updated in place
+        with np.errstate(over="ignore"):
+            xp.exp(out, out=out)
         out += 1
-        out *= 0.5
+        xp.reciprocal(out, out=out)
         self.out = out
         return out
 

@@ -195,3 +195,9 @@ def test_cast_to_integer_has_no_gradient():
     y = x.long()
     assert y.dtype == np.int64 and not y.requires_grad
     np.testing.assert_array_equal(y.numpy(), [1, -2])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sigmoid_tails_are_accurate_relative_to_torch(dtype):
+    x = np.array([-100.0, -30.0, -20.0, -17.0, -10.0, 0.0, 10.0, 30.0, 100.0], dtype=dtype)
+    compare_with_torch(lambda t: t.sigmoid(), x, atol=0.0, rtol=1e-5, name="sigmoid tails")
