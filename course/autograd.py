@@ -81,7 +81,10 @@ class Function:
         fn = _new(cls)
         if len(inputs) > 1:
             _check_same_device(cls, inputs)
-        out = fn.forward(*[t.data for t in inputs], **kwargs)
+        try:
+            out = fn.forward(*[t.data for t in inputs], **kwargs)
+        except ValueError as e:  # e.g. NumPy's broadcasting error: say which op raised it
+            raise ValueError(f"{cls.__name__}: {e}") from None
         if out.__class__ is not np.ndarray and isinstance(out, _generic):
             out = np.asarray(out)  # NumPy returns scalars from 0-d ops; keep arrays
         if _mode.enabled:

@@ -31,6 +31,13 @@ def _category(dtype) -> int:
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}[dtype.kind]
 
 
+def promote_types(*dtypes):
+    """PyTorch's promotion among dimensioned tensors: the highest category (bool < int <
+    float < complex) wins, and within it NumPy's rule (int64 with float32 gives float32)."""
+    top = max(_category(np.dtype(d)) for d in dtypes)
+    return np.result_type(*[d for d in dtypes if _category(np.dtype(d)) == top])
+
+
 def result_dtype(a, b):
     """Result dtype of a binary op on arrays ``a`` and ``b``, following PyTorch's rules.
 
