@@ -73,7 +73,8 @@ __all__ = [
     "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
     "broadcast_to", "cat", "clamp", "clip", "concatenate", "div", "empty", "enable_grad", "exp",
     "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled", "log",
-    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad", "ones", "ones_like",
-    "permute", "pow", "rand", "randint", "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze",
-    "stack", "sub", "sum", "tanh", "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
+    "ones", "ones_like", "permute", "pow", "rand", "randint", "randn", "relu", "reshape",
+    "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "tensor", "transpose",
+    "unsqueeze", "where", "zeros", "zeros_like",
 ]  # fmt: skip

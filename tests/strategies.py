@@ -21,7 +21,9 @@ DTYPES = [np.float32, np.float64]
 
 def shapes(min_dims=0, max_dims=3, min_side=0, max_side=4):
     """Array shapes, empty dims included unless ``min_side`` >= 1."""
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def broadcast_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=0, max_side=4):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-
 from course import backend
 from course.autograd import Function, Tensor
 from course.backend import get_array_module
