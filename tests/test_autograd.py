@@ -174,7 +174,7 @@ def test_unused_input_gets_no_gradient_and_the_used_one_does():
 # ------------------------------------------------------------------ two-layer MLP vs torch
 
 
-def _mlp_loss(X, W1, b1, W2, b2, y_onehot):
+def _mlp_loss(X, W1, b1, W2, b2, y_onehot):  # noqa: N803 - the course vocabulary
     """x @ W1 + b1 -> relu -> @ W2 + b2 -> log-softmax (by hand) -> mean NLL."""
     h = (X @ W1 + b1).relu()
     logits = h @ W2 + b2
