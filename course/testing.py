@@ -95,7 +95,7 @@ def assert_close(
     finite = np.where(np.isfinite(err), err, np.inf)
     worst = _index(int(np.argmax(finite)), got.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rel = float(np.nanmax(np.where(bad, err / np.abs(w), 0.0)))
+        rel = float(np.nan_to_num(np.where(bad, err / np.abs(w), 0.0), nan=np.inf).max())
     raise AssertionError(
         f"{name}: differs at index {first}: expected {want[first]}, got {got[first]}; "
         f"{int(bad.sum())} of {got.size} elements outside atol={atol:g} + rtol={rtol:g}*|expected|"

@@ -7,6 +7,8 @@ import torch
 import course
 from course.testing import assert_close, compare_with_torch
 
+pytestmark = pytest.mark.lesson02
+
 
 def test_tensor_used_twice_gets_the_summed_gradient():
     compare_with_torch(lambda x: x * x + x, np.array([1.0, -2.0, 3.0], np.float32))

@@ -20,6 +20,8 @@ import course
 from course.ops import sum_to
 from course.testing import compare_with_torch, gradcheck
 
+pytestmark = pytest.mark.lesson02
+
 # name: (fn on both libraries, torch_fn or None, value range for comparing, for gradcheck)
 ANY, POS, AWAY = {}, {"low": 0.1, "high": 4.0}, {"gap": 0.05}
 UNARY = {

@@ -9,6 +9,8 @@ from strategies import DTYPES, FEW, SETTINGS, arrays, broadcast_shapes
 import course
 from course.testing import compare_with_torch, gradcheck
 
+pytestmark = pytest.mark.lesson02
+
 SHAPES = [
     ((3,), (3,)),  # dot product, 0-d result
     ((3,), (3, 4)),  # row vector @ matrix

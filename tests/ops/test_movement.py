@@ -11,6 +11,8 @@ from strategies import DTYPES, FEW, SETTINGS, arrays, broadcast_shapes, shapes
 import course
 from course.testing import assert_close, compare_with_torch, gradcheck
 
+pytestmark = pytest.mark.lesson02
+
 
 def _reshape_targets(shape):
     n = int(np.prod(shape))
@@ -88,6 +90,7 @@ def test_movement_gradcheck(data):
     x = data.draw(arrays(np.float64, shapes(min_dims=1, min_side=1, max_side=3)), label="x")
     perm = data.draw(st.permutations(range(x.ndim)), label="dims")
     gradcheck(lambda t: t.permute(*perm), x, name="permute")
+    gradcheck(lambda t: t.transpose(0, -1).flatten(), x, name="transpose, flatten")
     gradcheck(lambda t: t.reshape(-1)[::2], x, name="reshape then slice")
     gradcheck(lambda t: t.T.unsqueeze(0).broadcast_to((2,) + x.shape[::-1]), x, name="expand")
     gradcheck(lambda t: course.stack([t, t * 2], dim=-1).squeeze(), x, name="stack")

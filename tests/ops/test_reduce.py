@@ -11,6 +11,8 @@ from strategies import DTYPES, FEW, SETTINGS, arrays, dims, shapes, spread
 import course
 from course.testing import compare_with_torch, gradcheck
 
+pytestmark = pytest.mark.lesson02
+
 LATTICE = st.integers(-2, 2).map(float)  # ties on purpose: tied extremes share the gradient
 
 
