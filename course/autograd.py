@@ -81,7 +81,10 @@ class Function:
         fn = _new(cls)
         if len(inputs) > 1:
             _check_same_device(cls, inputs)
-        out = fn.forward(*[t.data for t in inputs], **kwargs)
+        try:
+            out = fn.forward(*[t.data for t in inputs], **kwargs)
+        except ValueError as e:  # e.g. NumPy's broadcasting error: say which op raised it
+            raise ValueError(f"{cls.__name__}: {e}") from None
         if out.__class__ is not np.ndarray and isinstance(out, _generic):
             out = np.asarray(out)  # NumPy returns scalars from 0-d ops; keep arrays
         if _mode.enabled:
@@ -292,19 +295,24 @@ class Tensor:
                 )
             if grad.dtype != self.data.dtype:
                 grad = grad.astype(self.data.dtype)
-        _run_backward(self, grad, retain_graph)
+        _run_backward(self, grad, retain_graph, seed_is_ours=gradient is None)
 
 
 def _topological_order(root: Tensor) -> list[Tensor]:
     """Non-leaf tensors reachable from root, each after every tensor that uses it."""
     order: list[Tensor] = []
-    seen = {id(root)}
+    seen: set[int] = set()
     stack = [(root, False)]
     while stack:
         t, expanded = stack.pop()
         if expanded:
             order.append(t)
             continue
+        # Mark on visit, not on push: a tensor pushed early but first reached through a
+        # longer path must still finish before every tensor that uses it.
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
         stack.append((t, True))
         inputs = t._ctx.inputs
         if inputs is None:
@@ -314,18 +322,19 @@ def _topological_order(root: Tensor) -> list[Tensor]:
             )
         for p in inputs:
             if p._ctx is not None and p.requires_grad and id(p) not in seen:
-                seen.add(id(p))
                 stack.append((p, False))
     order.reverse()
     return order
 
 
-def _run_backward(root: Tensor, grad, retain_graph: bool) -> None:
+def _run_backward(root: Tensor, grad, retain_graph: bool, seed_is_ours: bool = True) -> None:
+    # Arrays already stored in a leaf's .grad, or owned by the caller (a seed they passed,
+    # which Add and reshapes hand on unchanged): a leaf gets a copy of those.
+    handed_out: set[int] = set() if seed_is_ours else {id(grad)}
     if root._ctx is None:  # a leaf: its gradient is the seed itself
-        _accumulate_leaf(root, grad, set())
+        _accumulate_leaf(root, grad, handed_out)
         return
     grads = {id(root): grad}
-    handed_out: set[int] = set()  # arrays already stored in a leaf's .grad
     for t in _topological_order(root):
         fn = t._ctx
         g = grads.pop(id(t), None)

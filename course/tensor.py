@@ -26,6 +26,8 @@ def _as_array(data, dtype=None, device: str = "cpu"):
     xp = backend.xp_for(device)
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
+        data = np.asarray(data)
     if isinstance(data, backend.ARRAY_TYPES):
         arr = backend.to_device(data, device)
         return arr if dtype is None else arr.astype(dtype, copy=False)

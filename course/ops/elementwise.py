@@ -31,19 +31,29 @@ def _category(dtype) -> int:
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}[dtype.kind]
 
 
+def promote_types(*dtypes):
+    """PyTorch's promotion among dimensioned tensors: the highest category (bool < int <
+    float < complex) wins, and within it NumPy's rule (int64 with float32 gives float32)."""
+    top = max(_category(np.dtype(d)) for d in dtypes)
+    return np.result_type(*[d for d in dtypes if _category(np.dtype(d)) == top])
+
+
 def result_dtype(a, b):
     """Result dtype of a binary op on arrays ``a`` and ``b``, following PyTorch's rules.
 
     A 0-d operand does not promote a dimensioned one of the same or higher category
-    (float32 tensor * float64 0-d tensor stays float32), unlike NumPy 2.
+    (float32 tensor * float64 0-d tensor stays float32), unlike NumPy 2. Across categories
+    the higher one's dtype wins as it is (int64 tensor * float32 tensor is float32).
     """
     if a.dtype == b.dtype:
         return a.dtype
+    ca, cb = _category(a.dtype), _category(b.dtype)
     a0, b0 = a.ndim == 0, b.ndim == 0
     if a0 != b0:
         dim, zero = (b, a) if a0 else (a, b)
-        if _category(zero.dtype) <= _category(dim.dtype):
-            return dim.dtype
+        return dim.dtype if _category(zero.dtype) <= _category(dim.dtype) else zero.dtype
+    if ca != cb:
+        return a.dtype if ca > cb else b.dtype
     return np.result_type(a.dtype, b.dtype)
 
 
@@ -281,10 +291,14 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     def forward(self, x):
-        # 0.5 * (1 + tanh(x / 2)) never overflows, unlike 1 / (1 + exp(-x)).
-        out = get_array_module(x).tanh(x * 0.5)
+        # 1 / (1 + e**-x) keeps both tails exact (0.5 * (1 + tanh(x / 2)) cancels to 0 for
+        # x < -17 in float32). e**-x overflows to inf for x < -88, giving the right limit 0.
+        xp = get_array_module(x)
+        out = xp.negative(x, out=xp.empty_like(x))  # one buffer, updated in place
+        with np.errstate(over="ignore"):
+            xp.exp(out, out=out)
         out += 1
-        out *= 0.5
+        xp.reciprocal(out, out=out)
         self.out = out
         return out
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from course import backend
 from course.autograd import Function, Tensor
 from course.backend import get_array_module
-from course.ops.elementwise import cast, sum_to
+from course.ops.elementwise import cast, promote_types, sum_to
 
 
 def _shape_arg(shape) -> tuple[int, ...]:
@@ -178,7 +176,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if x.ndim == 0:
         return reshape(x, (1,))
     start, end = start_dim % x.ndim, end_dim % x.ndim
-    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1 :])
+    merged = math.prod(x.shape[start : end + 1])  # not -1: ambiguous when a dim is 0
+    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
 
 
 def _index_data(index):
@@ -217,7 +216,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
                 f"cat: tensor {i} has shape {tuple(t.shape)}, tensor 0 has shape "
                 f"{tuple(first.shape)}: all dims but dim {dim} must match"
             )
-    dtype = np.result_type(*[t.dtype for t in tensors])
+    dtype = promote_types(*[t.dtype for t in tensors])
     tensors = [cast(t, dtype) for t in tensors]
     return Cat.apply(*tensors, dim=d)
 
