@@ -15,6 +15,10 @@ class MatMul(Function):
     def backward(self, grad):
         a, b = self.a, self.b
         need_a, need_b = self.needs_grad
+        if not grad.flags.c_contiguous:
+            # A broadcast gradient (from sum/mean) has zero strides: BLAS cannot take it and
+            # NumPy falls back to a loop 20x slower than one copy.
+            grad = get_array_module(grad).ascontiguousarray(grad)
         if a.ndim == 2 and b.ndim == 2:  # the common case, no reshaping
             return (grad @ b.T if need_a else None, a.T @ grad if need_b else None)
         if a.ndim == 1 and b.ndim == 1:
