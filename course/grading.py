@@ -11,6 +11,7 @@ nothing is left in the repository and calls do not see each other.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -59,6 +60,7 @@ def prepare(lesson_id: str, root: str | os.PathLike | None = None) -> Path:
     key = (str(root), lesson_id, digest)
     if key not in _templates or not _templates[key].is_dir():
         tmp = Path(tempfile.mkdtemp(prefix=f"course-grade-{lesson_id}-"))
+        atexit.register(shutil.rmtree, tmp, True)
         build([lesson_id], root=root, course_dir=tmp / "course", lessons_dir=tmp / "lessons")
         _templates[key] = tmp / "course"
     return _templates[key]

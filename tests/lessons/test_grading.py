@@ -90,3 +90,52 @@ def run_allowing_errors(nb, tmp_path):
     with lessons.environment(**lessons.kernel_environment(ROOT, quick=True)):
         client.execute()
     return nb
+
+
+TINY = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+:nbgrader: {"grade": false, "grade_id": "ex_double", "locked": false, "schema_version": 3, "solution": true}
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+```
+
+```{code-cell} ipython3
+:nbgrader: {"grade": true, "grade_id": "test_double", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+assert double(2) == 4
+### BEGIN HIDDEN TESTS
+assert double(-1.5) == -3.0
+### END HIDDEN TESTS
+```
+"""
+
+
+def test_deleted_test_cell_is_restored_and_graded(tmp_path):
+    """A learner who deletes a test cell is graded anyway (OverwriteCells.add_missing_cells)."""
+    from course.release import build
+
+    source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(TINY)
+    (tmp_path / "autograder").mkdir()
+    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
+    build(None, root=tmp_path)
+    course_dir = tmp_path / "autograder" / "course"
+    solution = nbformat.read(course_dir / "source" / "00_tiny" / "00_tiny.ipynb", as_version=4)
+    solution.cells = [c for c in solution.cells if c.metadata["nbgrader"]["grade_id"] != "test_double"]
+    nbformat.write(solution, tmp_path / "submission.ipynb")
+    result = grade_notebook("00_tiny", tmp_path / "submission.ipynb", root=tmp_path)
+    assert result.completed, result.log
+    assert result.scores == {"test_double": 2.0}, result.scores
