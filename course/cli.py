@@ -1,4 +1,4 @@
-"""The `course` command line: doctor, bench (and, as the course grows, release, grade)."""
+"""The `course` command line: doctor, bench, release (and, as the course grows, grade)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--json", metavar="FILE", help="write results and machine facts as JSON")
     bench.add_argument("--plot", metavar="FILE", help="draw the results to an image")
     bench.add_argument("--quick", action="store_true", help="few repeats, small matmuls")
+    rel = sub.add_parser("release", help="build lessons/ from solutions/ (nbgrader)")
+    rel.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids, e.g. 01_tensors")
+    rel.add_argument("--check", action="store_true", help="fail if lessons/ is out of date")
+    rel.add_argument("--root", help="course repository (default: the one holding this package)")
     args = parser.parse_args(argv)
     if args.command == "doctor":
         from course.doctor import main as doctor
@@ -27,7 +31,26 @@ def main(argv: list[str] | None = None) -> int:
         from course.bench.run import main as bench
 
         return bench(args)
+    if args.command == "release":
+        return _release(args)
     return 2
+
+
+def _release(args: argparse.Namespace) -> int:
+    from course.release import StaleLessonsError, release
+
+    try:
+        paths = release(args.lessons or None, check=args.check, root=args.root)
+    except StaleLessonsError as error:
+        print(f"course release --check: {error}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as error:
+        print(f"course release: {error}", file=sys.stderr)
+        return 2
+    verb = "up to date" if args.check else "written"
+    for path in paths:
+        print(f"{verb}: {path}")
+    return 0
 
 
 if __name__ == "__main__":

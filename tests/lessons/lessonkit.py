@@ -1,0 +1,49 @@
+"""Helpers for the lesson tests: lesson parameters, wrong answers, cached builds."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from course import lessons
+from course.release import build
+
+ROOT = lessons.repo_root()
+WRONG_DIR = Path(__file__).parent / "wrong"
+
+
+def lesson_params() -> list:
+    """Every lesson under solutions/, each marked with its marker (``pytest -m lesson01``)."""
+    return [
+        pytest.param(lesson_id, marks=getattr(pytest.mark, f"lesson{lesson_id[:2]}"), id=lesson_id)
+        for lesson_id in lessons.lesson_ids(ROOT)
+    ]
+
+
+def wrong_answers(lesson_id: str):
+    """The module ``tests/lessons/wrong/NN_topic.py`` (WRONG and VISIBLE_PASSES)."""
+    path = WRONG_DIR / f"{lesson_id}.py"
+    assert path.is_file(), f"{lesson_id}: write {path} with WRONG and VISIBLE_PASSES"
+    spec = importlib.util.spec_from_file_location(f"wrong_{lesson_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Builds:
+    """Clean builds of a lesson into temporary folders, made once per session."""
+
+    def __init__(self, factory: pytest.TempPathFactory):
+        self.factory = factory
+        self.cache: dict[tuple[str, int], Path] = {}
+
+    def __call__(self, lesson_id: str, copy: int = 0) -> Path:
+        """Folder with ``course/`` (nbgrader course dir) and ``lessons/`` for build ``copy``."""
+        key = (lesson_id, copy)
+        if key not in self.cache:
+            tmp = self.factory.mktemp(f"build-{lesson_id}-{copy}")
+            build([lesson_id], root=ROOT, course_dir=tmp / "course", lessons_dir=tmp / "lessons")
+            self.cache[key] = tmp
+        return self.cache[key]

@@ -1,0 +1,130 @@
+"""lessons/ is what `course release` builds from solutions/, reproducibly, and leaks nothing."""
+
+from __future__ import annotations
+
+import re
+
+import jupytext
+import nbformat
+import pytest
+from lessonkit import ROOT, lesson_params
+
+from course import lessons
+from course.release import StaleLessonsError, release
+
+REGIONS = {
+    "solution": ("BEGIN SOLUTION", "END SOLUTION"),
+    "hidden test": ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
+}
+# Lines this short or this generic may rightly appear in a stub or a visible test too.
+TRIVIAL = re.compile(r"^(return\b.{0,12}|pass|else:|try:|[\]\)\}]+,?(\s*#.*)?|\"\"\".*|#.*)$")
+
+
+def secret_lines(lesson_id: str) -> dict[str, set[str]]:
+    """Non-trivial lines inside the solution regions and hidden-test blocks of the source."""
+    nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
+    found: dict[str, set[str]] = {kind: set() for kind in REGIONS}
+    for cell in nb.cells:
+        inside = None
+        for line in cell.source.splitlines():
+            text = line.strip()
+            for kind, (begin, end) in REGIONS.items():
+                if begin in text:
+                    inside = kind
+                    break
+                if end in text:
+                    inside = None
+                    break
+            else:
+                if inside and len(text) >= 12 and not TRIVIAL.match(text):
+                    found[inside].add(text)
+    return found
+
+
+@pytest.mark.parametrize("lesson_id", lesson_params())
+def test_lessons_match_solutions(lesson_id, builds):
+    committed = ROOT / "lessons" / lesson_id / f"{lesson_id}.ipynb"
+    fresh = builds(lesson_id) / "lessons" / lesson_id / f"{lesson_id}.ipynb"
+    assert committed.is_file(), f"{committed} is missing: run `course release {lesson_id}`"
+    assert committed.read_bytes() == fresh.read_bytes(), (
+        f"lessons/{lesson_id} is stale: run `course release {lesson_id}` and commit lessons/"
+    )
+
+
+@pytest.mark.parametrize("lesson_id", lesson_params())
+def test_two_builds_are_byte_identical(lesson_id, builds):
+    a = builds(lesson_id, 0) / "lessons" / lesson_id / f"{lesson_id}.ipynb"
+    b = builds(lesson_id, 1) / "lessons" / lesson_id / f"{lesson_id}.ipynb"
+    assert a.read_bytes() == b.read_bytes()
+    nb = nbformat.reads(a.read_text(), as_version=4)
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
+    assert a.read_text().endswith("}\n")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.id
+
+
+@pytest.mark.parametrize("lesson_id", lesson_params())
+def test_release_leaks_no_solution_or_hidden_test(lesson_id):
+    released = nbformat.read(ROOT / "lessons" / lesson_id / f"{lesson_id}.ipynb", as_version=4)
+    lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    secrets = secret_lines(lesson_id)
+    assert secrets["solution"], f"{lesson_id}: no solution region found in the source"
+    assert secrets["hidden test"], f"{lesson_id}: no hidden tests found in the source"
+    for kind, secret in secrets.items():
+        leaked = sorted(secret & lines)
+        assert not leaked, f"{lesson_id}: {kind} lines appear in lessons/: {leaked[:5]}"
+
+
+@pytest.mark.parametrize("lesson_id", lesson_params())
+def test_lesson_structure(lesson_id):
+    """A setup cell first, >= 5 exercises, each answer cell followed by its test cell."""
+    nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.cell_type == "code"]
+    assert ids[0] == "setup", f"{lesson_id}: the first code cell must be the setup cell"
+    exercises = [i[3:] for i in ids if i and i.startswith("ex_")]
+    assert len(exercises) >= 5, f"{lesson_id}: {len(exercises)} exercises, need >= 5"
+    graded = [i for i in ids if i]
+    for name in exercises:
+        position = graded.index(f"ex_{name}")
+        assert graded[position + 1] == f"test_{name}", f"{lesson_id}: ex_{name} needs test_{name}"
+
+
+TINY = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+Double a number.
+
+```{code-cell} ipython3
+:nbgrader: {"grade": false, "grade_id": "ex_double", "locked": false, "schema_version": 3, "solution": true}
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+```
+"""
+
+
+def test_check_names_the_stale_lesson(tmp_path):
+    """`release(check=True)` passes on a fresh build, then fails naming the edited lesson."""
+    source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(TINY)
+    (tmp_path / "autograder").mkdir()
+    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
+    [written] = release(root=tmp_path)
+    assert "raise NotImplementedError()" in written.read_text()
+    assert "2 * x" not in written.read_text()
+    assert release(check=True, root=tmp_path) == [written]
+    source.write_text(TINY.replace("Double a number.", "Double a number, twice as fast."))
+    with pytest.raises(StaleLessonsError, match="00_tiny.*course release 00_tiny"):
+        release(check=True, root=tmp_path)
