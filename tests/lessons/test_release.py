@@ -21,9 +21,11 @@ TRIVIAL = re.compile(r"^(return\b.{0,12}|pass|else:|try:|[\]\)\}]+,?(\s*#.*)?|\"
 
 
 def secret_lines(lesson_id: str) -> dict[str, set[str]]:
-    """Non-trivial lines inside the solution regions and hidden-test blocks of the source."""
+    """Non-trivial lines inside the solution regions and hidden-test blocks of the source
+    (minus lines the source also shows in the open, such as a given method's `def _backward():`)."""
     nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
     found: dict[str, set[str]] = {kind: set() for kind in REGIONS}
+    public: set[str] = set()
     for cell in nb.cells:
         inside = None
         for line in cell.source.splitlines():
@@ -36,9 +38,11 @@ def secret_lines(lesson_id: str) -> dict[str, set[str]]:
                     inside = None
                     break
             else:
-                if inside and len(text) >= 12 and not TRIVIAL.match(text):
+                if not inside:
+                    public.add(text)
+                elif len(text) >= 12 and not TRIVIAL.match(text):
                     found[inside].add(text)
-    return found
+    return {kind: lines - public for kind, lines in found.items()}
 
 
 @pytest.mark.parametrize("lesson_id", lesson_params())
