@@ -90,11 +90,13 @@ def environment(**variables: str | None) -> Iterator[None]:
 
 
 def kernel_environment(root: Path, quick: bool) -> dict[str, str | None]:
-    """Variables for a lesson's kernel: the repository's ``course`` first, quick mode on or off."""
+    """Variables for a lesson's kernel: the repository's ``course`` first, quick mode on or off,
+    and ``COURSE_HEADLESS=1`` (no frontend: `course.widgets` draw static output, open no comms)."""
     pythonpath = os.environ.get("PYTHONPATH", "")
     parts = [str(root)] + [p for p in pythonpath.split(os.pathsep) if p and p != str(root)]
     return {
         "PYTHONPATH": os.pathsep.join(parts),
         "COURSE_QUICK": "1" if quick else None,
         "COURSE_NO_PROGRESS": "1",
+        "COURSE_HEADLESS": "1",
     }
