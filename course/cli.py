@@ -9,7 +9,8 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", help="what this machine has, and what is missing")
+    doctor = sub.add_parser("doctor", help="what this machine has, and what is missing")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     bench = sub.add_parser("bench", help="time our framework against PyTorch (same process)")
     bench.add_argument("workloads", nargs="*", help="mlp cnn lstm tiny matmul (default: all)")
     bench.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from course.doctor import main as doctor
 
-        return doctor()
+        return doctor(as_json=args.json)
     if args.command == "bench":
         from course.bench.run import main as bench
 

@@ -2,22 +2,163 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
-from course import backend, machine
+from course import machine
 
-INSTALL_TORCH = (
-    "pip install torch==2.13.0  (the CPU wheel; any newer torch must be a CPU build too)"
+VALIDATE_SERVER = "nbgrader.server_extensions.validate_assignment"
+VALIDATE_LAB = "@jupyter/nbgrader:validate-assignment"
+LESSON_MEMORY_GB = 1.5  # each lesson's peak memory budget (the tests check it)
+TOOLS = (
+    "jupyterlab",
+    "ipywidgets",
+    "jupyterlab_widgets",
+    "nbgrader",
+    "jupytext",
+    "matplotlib",
+    "tqdm",
 )
+Row = tuple[str, str, "str | None"]
 
 
-def checks() -> list[tuple[str, str, str | None]]:
+def pins() -> dict[str, str]:
+    """``binder/requirements.txt``'s pins, when this package runs from the course repository."""
+    path = Path(__file__).resolve().parent.parent / "binder" / "requirements.txt"
+    if not path.is_file():
+        return {}
+    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+    return {n.lower(): v for n, _, v in (line.partition("==") for line in lines) if v}
+
+
+def install(dist: str) -> str:
+    """The pip command that installs ``dist`` at the course's pinned version."""
+    version = pins().get(dist.lower().replace("_", "-")) or pins().get(dist.lower())
+    if dist == "torch":
+        version = version or "2.13.0"
+        return (
+            f"pip install torch=={version.removesuffix('+cpu')} "
+            "--index-url https://download.pytorch.org/whl/cpu"
+        )
+    return f"pip install {dist}=={version}" if version else f"pip install {dist}"
+
+
+def _gb(n: int | None) -> str:
+    return f"{n / 2**30:.1f} GB" if n else "unknown"
+
+
+def memory_row() -> Row:
+    mem = machine.memory()
+    found = f"{_gb(mem.get('total'))} total, {_gb(mem.get('available'))} available"
+    available = mem.get("available")
+    if available is not None and available < LESSON_MEMORY_GB * 2**30:
+        return (
+            "Memory",
+            found,
+            f"close other programs: a lesson needs up to {LESSON_MEMORY_GB} GB",
+        )
+    return ("Memory", found, None)
+
+
+def torch_row() -> Row:
+    version = machine.version("torch")
+    if not version:
+        return ("PyTorch", "missing (the speed and correctness oracle)", install("torch"))
+    import torch
+
+    build = f"CUDA {torch.version.cuda} build" if torch.version.cuda else "CPU build"
+    return ("PyTorch", f"{version}, {build}, {torch.get_num_threads()} threads", None)
+
+
+def gpu_rows() -> list[Row]:
+    cupy_version = machine.version("cupy-cuda12x") or machine.version("cupy")
+    smi = machine.nvidia_smi()
+    details = machine.gpu_details()
+    if details:
+        found = (
+            f"{details['name']}, {details['memory_gb']} GB, compute {details['compute_capability']}"
+            f"; CUDA runtime {details['cuda_runtime']}, driver supports {details['cuda_driver']}"
+        )
+        return [("GPU", found, None), ("CuPy", cupy_version or "?", None)]
+    if smi:
+        driver = f"{smi[0]} (nvidia-smi)"
+        if cupy_version:
+            return [
+                (
+                    "GPU",
+                    f"{driver}; CuPy {cupy_version} cannot use it",
+                    "pip install -e '.[gpu]' --force-reinstall",
+                )
+            ]
+        return [("GPU", f"{driver}; CuPy missing", "pip install -e '.[gpu]'")]
+    if cupy_version:
+        return [
+            ("GPU", f"CuPy {cupy_version} installed, but no CUDA device or driver", "nvidia-smi")
+        ]
+    return [
+        (
+            "GPU",
+            "none (fine: lessons 06-07 run their CPU path and show recorded GPU numbers)",
+            "optional, on a machine with an NVIDIA GPU and CUDA 12: pip install -e '.[gpu]'",
+        )
+    ]
+
+
+def _server_extensions() -> dict[str, bool]:
+    """``jpserver_extensions`` merged over Jupyter's config path (higher priority wins)."""
+    try:
+        from jupyter_core.paths import jupyter_config_path
+    except ImportError:
+        return {}
+    merged: dict[str, bool] = {}
+    for directory in reversed(jupyter_config_path()):
+        folder = Path(directory)
+        files = sorted((folder / "jupyter_server_config.d").glob("*.json"))
+        for path in [*files, folder / "jupyter_server_config.json"]:
+            try:
+                config = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            merged.update(config.get("ServerApp", {}).get("jpserver_extensions", {}))
+    return merged
+
+
+def _disabled_lab_plugins() -> set[str]:
+    try:
+        from jupyter_core.paths import jupyter_config_path
+    except ImportError:
+        return set()
+    disabled: dict[str, bool] = {}
+    for directory in reversed(jupyter_config_path()):
+        path = Path(directory) / "labconfig" / "page_config.json"
+        try:
+            disabled.update(json.loads(path.read_text()).get("disabledExtensions", {}))
+        except (OSError, ValueError, AttributeError):
+            continue
+    return {name for name, off in disabled.items() if off}
+
+
+def validate_row() -> Row:
+    if not machine.version("nbgrader"):
+        return ("nbgrader validate", "nbgrader missing", install("nbgrader"))
+    fixes = []
+    if not _server_extensions().get(VALIDATE_SERVER):
+        fixes.append(f"jupyter server extension enable --sys-prefix {VALIDATE_SERVER}")
+    if VALIDATE_LAB in _disabled_lab_plugins():
+        fixes.append(f"jupyter labextension enable --level=sys_prefix {VALIDATE_LAB}")
+    found = "enabled (the Validate button checks a notebook)" if not fixes else "not enabled"
+    return ("nbgrader validate", found, " && ".join(fixes) or None)
+
+
+def checks() -> list[Row]:
     """(what, found, fix) rows; ``fix`` is None when nothing needs doing."""
-    rows: list[tuple[str, str, str | None]] = []
+    rows: list[Row] = []
     py = sys.version.split()[0]
     rows.append(("Python", py, None if sys.version_info >= (3, 11) else "install Python 3.11+"))
     rows.append(("CPU", f"{machine.cpu_model()} ({os.cpu_count()} cores)", None))
+    rows.append(memory_row())
 
     blas = machine.numpy_blas()
     blas_text = (
@@ -36,40 +177,20 @@ def checks() -> list[tuple[str, str, str | None]]:
                 "for benchmarks: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE course bench",
             )
         )
-
-    torch_version = machine.version("torch")
-    if torch_version:
-        import torch
-
-        rows.append(("PyTorch", f"{torch_version}, {torch.get_num_threads()} threads", None))
-    else:
-        rows.append(
-            ("PyTorch", "missing (needed as the speed and correctness oracle)", INSTALL_TORCH)
-        )
-
-    cupy_version = machine.version("cupy-cuda12x") or machine.version("cupy")
-    if backend.cuda_available():
-        rows.append(("GPU", f"{machine.gpu_name()} via CuPy {cupy_version}", None))
-    elif cupy_version:
-        rows.append(
-            ("GPU", f"CuPy {cupy_version} installed, but no CUDA device usable", "nvidia-smi")
-        )
-    else:
-        rows.append(
-            (
-                "GPU",
-                "none (lessons 06-07 run their CPU path and show recorded GPU numbers)",
-                "on a machine with an NVIDIA GPU and CUDA 12: pip install -e '.[gpu]'",
-            )
-        )
-    for dist in ("jupyterlab", "nbgrader", "ipywidgets", "jupytext", "matplotlib", "tqdm"):
+    rows.append(torch_row())
+    rows.extend(gpu_rows())
+    for dist in TOOLS:
         found = machine.version(dist)
-        rows.append((dist, found or "missing", None if found else f"pip install {dist}"))
+        rows.append((dist, found or "missing", None if found else install(dist)))
+    rows.append(validate_row())
     return rows
 
 
-def main() -> int:
+def main(as_json: bool = False) -> int:
     rows = checks()
+    if as_json:
+        print(json.dumps([{"what": w, "found": f, "fix": x} for w, f, x in rows], indent=1))
+        return 0
     width = max(len(what) for what, _, _ in rows)
     gaps = 0
     for what, found, fix in rows:

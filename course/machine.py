@@ -82,3 +82,61 @@ def facts() -> dict:
         "gpu": gpu_name(),
         "platform": platform.platform(),
     }
+
+
+def memory() -> dict[str, int]:
+    """Total and available RAM in bytes (``/proc/meminfo``; elsewhere total only, if known)."""
+    found: dict[str, int] = {}
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key in ("MemTotal", "MemAvailable"):
+                    found["total" if key == "MemTotal" else "available"] = (
+                        int(rest.split()[0]) * 1024
+                    )
+    except OSError:
+        try:
+            found["total"] = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            pass
+    return found
+
+
+def gpu_details() -> dict | None:
+    """The first CUDA device as CuPy sees it: name, memory, compute capability, CUDA versions."""
+    if not backend.cuda_available():
+        return None
+    runtime = backend.cp.cuda.runtime
+    props = runtime.getDeviceProperties(0)
+
+    def cuda_version(v: int) -> str:
+        return f"{v // 1000}.{v % 1000 // 10}"
+
+    return {
+        "name": gpu_name(),
+        "memory_gb": round(props["totalGlobalMem"] / 2**30, 1),
+        "compute_capability": f"{props['major']}.{props['minor']}",
+        "cuda_runtime": cuda_version(runtime.runtimeGetVersion()),
+        "cuda_driver": cuda_version(runtime.driverGetVersion()),
+        "devices": runtime.getDeviceCount(),
+    }
+
+
+def nvidia_smi() -> list[str] | None:
+    """``name, driver, memory`` per NVIDIA GPU from nvidia-smi; None when there is no driver."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return None
+    query = "--query-gpu=name,driver_version,memory.total"
+    try:
+        out = subprocess.run(
+            [exe, query, "--format=csv,noheader"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = [line.strip() for line in out.stdout.splitlines() if line.strip()]
+    return lines if out.returncode == 0 and lines else None
