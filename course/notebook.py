@@ -24,8 +24,13 @@ def sizes(full, small):
 
 
 def progress(iterable=None, **kwargs):
-    """A tqdm progress bar that renders as a widget in Jupyter and as text elsewhere."""
-    from tqdm.auto import tqdm
+    """A tqdm progress bar: a widget in a live Jupyter frontend, text when headless (no comms)."""
+    from course.widgets.base import headless
+
+    if headless():
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
 
     kwargs.setdefault("mininterval", 0.5)
     kwargs.setdefault("disable", os.environ.get("COURSE_NO_PROGRESS") == "1")

@@ -75,19 +75,19 @@ def strides_explorer(shape: tuple[int, ...] = (3, 4), dtype=np.float32):
 
 
 def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple[int, ...]:
-    """NumPy's rule: align right, pad with 1s; each dim equal or 1. Raises naming the clash."""
+    """NumPy's result shape; when there is none, the error names the dim that clashes."""
+    try:
+        return np.broadcast_shapes(shape_a, shape_b)
+    except ValueError:
+        pass
     n = max(len(shape_a), len(shape_b))
     a = (1,) * (n - len(shape_a)) + tuple(shape_a)
     b = (1,) * (n - len(shape_b)) + tuple(shape_b)
-    out = []
-    for dim, (x, y) in enumerate(zip(a, b)):
-        if x != y and 1 not in (x, y):
-            raise ValueError(
-                f"cannot broadcast {tuple(shape_a)} with {tuple(shape_b)}: dim {dim - n} is "
-                f"{x} vs {y}, and neither is 1"
-            )
-        out.append(x if y == 1 else y)  # a 1 stretches to the other size, even to 0
-    return tuple(out)
+    dim = next(d for d, (x, y) in enumerate(zip(a, b)) if x != y and 1 not in (x, y))
+    raise ValueError(
+        f"cannot broadcast {tuple(shape_a)} with {tuple(shape_b)}: dim {dim - n} is "
+        f"{a[dim]} vs {b[dim]}, and neither is 1"
+    )
 
 
 def _rule_table(shape_a, shape_b, result) -> str:
