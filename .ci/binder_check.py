@@ -60,7 +60,9 @@ def run_lesson(lesson_id: str, on_first_cell) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--since", type=float, help="when the fresh environment was started (epoch)")
+    parser.add_argument(
+        "--since", type=float, help="when the fresh environment was started (epoch)"
+    )
     args = parser.parse_args()
     wrong = check_pins()
     if wrong:
