@@ -1,7 +1,7 @@
 """Run every lesson's solution top to bottom in Binder's environment (what `.ci/run` builds).
 
 Checks that the installed versions are binder/requirements.txt's pins, executes each lesson in
-default mode with nbclient (no dev tools needed: nbclient comes with JupyterLab), and prints the
+default mode (or quick mode with --quick) with nbclient (no dev tools needed: nbclient comes with JupyterLab), and prints the
 time from a fresh environment to the first executed cell and each lesson's run time and peak
 memory; fails when a lesson raises or peaks above 1.5 GB. Results: test-artifacts/binder_runs.json.
 """
@@ -45,12 +45,12 @@ def check_pins() -> list[str]:
     return wrong
 
 
-def run_lesson(lesson_id: str, on_first_cell) -> dict:
+def run_lesson(lesson_id: str, on_first_cell, quick: bool) -> dict:
     nb = source_notebook(lesson_id, ROOT)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK, id="peak-rss"))
     client = NotebookClient(nb, timeout=300, kernel_name="python3", on_cell_executed=on_first_cell)
     start = time.perf_counter()
-    env = lessons.kernel_environment(ROOT, quick=False)
+    env = lessons.kernel_environment(ROOT, quick=quick)
     with tempfile.TemporaryDirectory() as tmp, lessons.environment(**env):
         client.execute(cwd=tmp)
     seconds = time.perf_counter() - start
@@ -62,6 +62,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--since", type=float, help="when the fresh environment was started (epoch)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="run lessons with COURSE_QUICK=1 (CI: the full-size budget is checked by "
+        "tests/lessons/test_execution.py in the same environment)",
     )
     args = parser.parse_args()
     wrong = check_pins()
@@ -75,7 +81,7 @@ def main() -> int:
             results["first_cell_s"] = round(time.time() - args.since, 1)
 
     for lesson_id in lessons.lesson_ids(ROOT):
-        results["lessons"][lesson_id] = run_lesson(lesson_id, first_cell)
+        results["lessons"][lesson_id] = run_lesson(lesson_id, first_cell, args.quick)
         print(f"binder env: {lesson_id}: {results['lessons'][lesson_id]}", flush=True)
     if "first_cell_s" in results:
         print(f"binder env: fresh environment to first executed cell: {results['first_cell_s']} s")
