@@ -1,7 +1,8 @@
 """Run every lesson's solution top to bottom in Binder's environment (what `.ci/run` builds).
 
 Checks that the installed versions are binder/requirements.txt's pins, executes each lesson in
-default mode (or quick mode with --quick) with nbclient (no dev tools needed: nbclient comes with JupyterLab), and prints the
+default mode (or quick mode with --quick) with nbclient (no dev tools needed: nbclient comes
+with JupyterLab), and prints the
 time from a fresh environment to the first executed cell and each lesson's run time and peak
 memory; fails when a lesson raises or peaks above 1.5 GB. Results: test-artifacts/binder_runs.json.
 """
