@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 import course
-import course.functional as F
+import course.functional as F  # noqa: N812 - PyTorch's convention
 from course import nn, optim
 
 torch.set_num_threads(2)
@@ -36,22 +36,39 @@ def build(name):
     rng = np.random.default_rng(0)
     tnn = torch.nn
     if name == "mlp":
-        ours = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-                             nn.Linear(256, 10))
-        theirs = tnn.Sequential(tnn.Linear(784, 256), tnn.ReLU(), tnn.Linear(256, 256),
-                                tnn.ReLU(), tnn.Linear(256, 10))
+        ours = nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
+        )
+        theirs = tnn.Sequential(
+            tnn.Linear(784, 256), tnn.ReLU(), tnn.Linear(256, 256), tnn.ReLU(), tnn.Linear(256, 10)
+        )
         x = rng.standard_normal((128, 784), dtype=np.float32)
         y = rng.integers(0, 10, 128)
     elif name == "cnn":
-        ours = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Flatten(), nn.Linear(1568, 10))
-        theirs = tnn.Sequential(tnn.Conv2d(1, 16, 3, padding=1), tnn.ReLU(), tnn.MaxPool2d(2),
-                                tnn.Conv2d(16, 32, 3, padding=1), tnn.ReLU(), tnn.MaxPool2d(2),
-                                tnn.Flatten(), tnn.Linear(1568, 10))
+        ours = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1568, 10),
+        )
+        theirs = tnn.Sequential(
+            tnn.Conv2d(1, 16, 3, padding=1),
+            tnn.ReLU(),
+            tnn.MaxPool2d(2),
+            tnn.Conv2d(16, 32, 3, padding=1),
+            tnn.ReLU(),
+            tnn.MaxPool2d(2),
+            tnn.Flatten(),
+            tnn.Linear(1568, 10),
+        )
         x = rng.standard_normal((64, 1, 28, 28), dtype=np.float32)
         y = rng.integers(0, 10, 64)
     else:
+
         class Ours(nn.Module):
             def __init__(self):
                 super().__init__()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.tensor import generator
 from course.autograd import Tensor, _wrap
 from course.backend import get_array_module, to_device
 from course.ops import conv as _conv
 from course.ops import nn as _nn
 from course.ops import relu, sigmoid, tanh
 from course.ops.reduce import normalize_dims
+from course.tensor import generator
 
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "linear",
@@ -63,7 +63,9 @@ def cross_entropy(
 ) -> Tensor:
     """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target."""
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+        raise ValueError(
+            f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
+        )
     t = target.data if isinstance(target, Tensor) else target
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold class indices (integers), got {t.dtype}")
@@ -86,7 +88,9 @@ def cross_entropy(
     if spatial:  # classes last, one row per position
         x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, c)
         t = t.reshape(-1)
-    out = _nn.CrossEntropy.apply(x, _wrap(t, False, None), reduction=reduction, ignore_index=ignore_index)
+    out = _nn.CrossEntropy.apply(
+        x, _wrap(t, False, None), reduction=reduction, ignore_index=ignore_index
+    )
     if reduction == "none":
         out = out.reshape(expect) if spatial or input.ndim > 1 else out.reshape(())
     return out
@@ -141,7 +145,9 @@ def _pool(fn, name, x, kernel_size, stride, padding) -> Tensor:
         raise RuntimeError(f"{name}: needs a 4-D input (N, C, H, W), got shape {tuple(x.shape)}")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} must be at most half the kernel {kernel}")
-    if any(_conv.out_size(n, k, s, p) < 1 for n, k, s, p in zip(x.shape[2:], kernel, stride, padding)):
+    if any(
+        _conv.out_size(n, k, s, p) < 1 for n, k, s, p in zip(x.shape[2:], kernel, stride, padding)
+    ):
         raise RuntimeError(f"{name}: kernel {kernel} does not fit input of shape {tuple(x.shape)}")
     return fn.apply(x, kernel=kernel, stride=stride, padding=padding)
 

@@ -54,7 +54,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """v = momentum * v + (1 - dampening) * (g + wd * p); p -= lr * (g + momentum * v if nesterov else v)."""
+    """g += wd * p; v = momentum * v + (1 - dampening) * g; p -= lr * (g + momentum * v or v)."""
 
     def __init__(
         self,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from course import backend
-from course.tensor import generator
 from course.autograd import Tensor
+from course.tensor import generator
 
 
 def _fill(t: Tensor, values) -> Tensor:
@@ -89,7 +89,7 @@ def xavier_normal_(t: Tensor, gain: float = 1.0) -> Tensor:
 
 
 def default_init_(weight: Tensor, bias: Tensor | None) -> None:
-    """PyTorch's default for Linear and Conv: kaiming_uniform(a=sqrt(5)), bias U(+-1/sqrt(fan_in))."""
+    """PyTorch's Linear/Conv default: kaiming_uniform(a=sqrt(5)), bias U(+-1/sqrt(fan_in))."""
     kaiming_uniform_(weight, a=math.sqrt(5))
     if bias is not None:
         bound = 1 / math.sqrt(_fans(weight)[0]) if _fans(weight)[0] > 0 else 0

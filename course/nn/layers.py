@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import functional as F
+from course import functional as F  # noqa: N812 - PyTorch's convention
 from course import ops
-from course.ops import nn as _nn
 from course.autograd import Tensor
 from course.nn import init
 from course.nn.module import Module, Parameter
+from course.ops import nn as _nn
 
 
 def _empty(*shape: int) -> Parameter:
@@ -236,4 +236,3 @@ class BatchNorm2d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
             f"affine={self.affine}, track_running_stats={self.track_running_stats}"
         )
-

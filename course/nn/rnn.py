@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from course import functional as F
+from course import functional as F  # noqa: N812 - PyTorch's convention
 from course import ops
 from course.autograd import Tensor, _wrap
 from course.backend import get_array_module

@@ -11,7 +11,7 @@ from course.backend import get_array_module
 def clip_grad_norm_(
     parameters: Iterable[Tensor] | Tensor, max_norm: float, norm_type: float = 2.0
 ) -> Tensor:
-    """Scale all gradients in place so that their joint norm is at most max_norm; return the norm."""
+    """Scale all gradients in place so their joint norm is at most max_norm; return the norm."""
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     grads = [p.grad.data for p in params if p.grad is not None]
     if not grads:

@@ -29,7 +29,7 @@ def _window(buf, i, j, ho, wo, stride, axes):
 
 
 class Conv2d(Function):
-    """out[n, o, y, x] = sum_{c, ky, kx} w[o, c, ky, kx] * xpad[n, c, y*s + ky*d, x*s + kx*d] + b[o]."""
+    """out[n, o, y, x] = sum_{c,ky,kx} w[o, c, ky, kx] * xpad[n, c, y*s+ky*d, x*s+kx*d] + b[o]."""
 
     def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
         xp = get_array_module(x)

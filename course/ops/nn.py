@@ -7,8 +7,6 @@ few array calls instead of one graph node per primitive. The recurrent layers li
 
 from __future__ import annotations
 
-import numpy as np
-
 from course import backend
 from course.autograd import Function
 from course.backend import get_array_module
