@@ -44,11 +44,7 @@ class Conv2d(Function):
             buf[:, py : py + h, px : px + wd] = x_nhwc
         else:
             buf = x_nhwc
-        cols = xp.empty((n, ho, wo, kh, kw, c), dtype=x.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                cols[:, :, :, i, j] = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
-        cols = cols.reshape(n * ho * wo, kh * kw * c)
+        cols = _im2col(buf, (kh, kw), ho, wo, stride, dilation)
         w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
         out = cols @ w_mat.T
         if b is not None:
@@ -68,17 +64,66 @@ class Conv2d(Function):
         if need[1]:
             gw = (g.T @ self.cols).reshape(cout, kh, kw, c).transpose(0, 3, 1, 2).copy()
         if len(need) > 2 and need[2]:
-            gb = g.sum(axis=0)
+            gb = xp.ones(g.shape[0], dtype=g.dtype) @ g  # a GEMV: far faster than sum(axis=0)
         if need[0]:
-            dcols = (g @ self.w_mat).reshape(n, ho, wo, kh, kw, c)
+            # d(cols) as one batched GEMM laid out (offset, rows, c), so that col2im adds
+            # whole contiguous rows of each kernel offset into the padded gradient.
+            w_k = xp.ascontiguousarray(self.w_mat.reshape(cout, kh * kw, c).transpose(1, 0, 2))
+            dcols = xp.matmul(g, w_k).reshape(kh * kw, n, ho, wo, c)
             gbuf = xp.zeros((n, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
-            for i in range(kh):  # col2im: one strided add per kernel offset
-                for j in range(kw):
-                    _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[
-                        :, :, :, i, j
-                    ]
+            for k in range(kh * kw):
+                i, j = divmod(k, kw)
+                _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
             gx = gbuf[:, py : py + h, px : px + wd].transpose(0, 3, 1, 2)
         return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+
+def _im2col(buf, kernel, ho, wo, stride, dilation):
+    """Patches of an NHWC buffer as a matrix: rows (n, y, x), columns (ky, kx, c)."""
+    xp = get_array_module(buf)
+    n, _, _, c = buf.shape
+    (kh, kw), (dy, dx) = kernel, dilation
+    if c >= 8 and hasattr(xp.lib.stride_tricks, "sliding_window_view"):
+        # One copy of a strided window view; with few channels the copy's inner loop
+        # would be too short, so small c takes the loop over kernel offsets below.
+        span = (dy * (kh - 1) + 1, dx * (kw - 1) + 1)
+        win = xp.lib.stride_tricks.sliding_window_view(buf, span, axis=(1, 2))
+        win = win[:, : stride[0] * (ho - 1) + 1 : stride[0], : stride[1] * (wo - 1) + 1 : stride[1]]
+        win = win[..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
+        return xp.ascontiguousarray(win).reshape(n * ho * wo, kh * kw * c)
+    cols = xp.empty((n, ho, wo, kh, kw, c), dtype=buf.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, :, i, j] = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
+    return cols.reshape(n * ho * wo, kh * kw * c)
+
+
+def _frame(x):
+    """(permutation, spatial axes) of the layout to work in: NHWC when x's memory is
+    channels-last (after a conv), so every window view reads runs of contiguous channels."""
+    if x.transpose(0, 2, 3, 1).flags.c_contiguous and not x.flags.c_contiguous:
+        return (0, 2, 3, 1), (0, 3, 1, 2), (1, 2)
+    return (0, 1, 2, 3), (0, 1, 2, 3), (2, 3)
+
+
+def _padded(xf, axes, padding, fill):
+    if not any(padding):
+        return xf
+    xp = get_array_module(xf)
+    shape, index = list(xf.shape), [slice(None)] * 4
+    for ax, p in zip(axes, padding):
+        shape[ax] += 2 * p
+        index[ax] = slice(p, p + xf.shape[ax])
+    buf = xp.full(shape, fill, dtype=xf.dtype)
+    buf[tuple(index)] = xf
+    return buf
+
+
+def _unpadded(buf, axes, padding, shape):
+    index = [slice(None)] * 4
+    for ax, p in zip(axes, padding):
+        index[ax] = slice(p, p + shape[ax])
+    return buf[tuple(index)]
 
 
 class MaxPool2d(Function):
@@ -87,47 +132,47 @@ class MaxPool2d(Function):
     def forward(self, x, kernel, stride, padding):
         xp = get_array_module(x)
         (kh, kw), (py, px) = kernel, padding
-        n, c, h, w = x.shape
-        ho, wo = out_size(h, kh, stride[0], py), out_size(w, kw, stride[1], px)
-        if py or px:
-            buf = xp.full((n, c, h + 2 * py, w + 2 * px), -xp.inf, dtype=x.dtype)
-            buf[:, :, py : py + h, px : px + w] = x
-        else:
-            buf = x
-        out = idx = None
-        for k in range(kh * kw):  # running max; strict > keeps the first winner
-            v = _window(buf, k // kw, k % kw, ho, wo, stride, (2, 3))
-            if out is None:
-                out = v.copy()
-                idx = xp.zeros(out.shape, dtype=xp.int8 if kh * kw < 128 else xp.int32)
-                continue
-            xp.copyto(idx, k, where=v > out)
-            xp.maximum(out, v, out=out)
-        self.idx, self.x = idx, x
-        self.geometry = (buf.shape, kernel, stride, padding, ho, wo)
-        return out
+        ho, wo = out_size(x.shape[2], kh, stride[0], py), out_size(x.shape[3], kw, stride[1], px)
+        perm, inverse, axes = _frame(x)
+        xf = x.transpose(perm)
+        buf = _padded(xf, axes, padding, -xp.inf)
+        out = xp.ascontiguousarray(_window(buf, 0, 0, ho, wo, stride, axes))
+        for k in range(1, kh * kw):
+            xp.maximum(out, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=out)
+        self.buf, self.out, self.xf_shape = buf, out, xf.shape
+        self.geometry = (kernel, stride, padding, ho, wo, perm, inverse, axes)
+        return out.transpose(inverse)
 
     def backward(self, grad):
+        # Each window hands its gradient to the first offset that equals its max, as
+        # PyTorch does on ties: `left` holds what no earlier offset has claimed yet.
         xp = get_array_module(grad)
-        buf_shape, (kh, kw), stride, (py, px), ho, wo = self.geometry
-        x = self.x
+        (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
+        buf, out = self.buf, self.out
         disjoint = stride[0] >= kh and stride[1] >= kw
-        if py or px:
-            gbuf = xp.zeros(buf_shape, dtype=grad.dtype)
-        elif disjoint and stride == (kh, kw) and x.shape[2:] == (ho * kh, wo * kw):
-            gbuf = xp.empty_like(x)  # the windows tile x: every element is written below
+        tiled = disjoint and not any(padding) and buf.shape[axes[0]] == ho * kh
+        if tiled and buf.shape[axes[1]] == wo * kw:
+            gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
         else:
-            gbuf = xp.zeros_like(x)  # keeps x's memory order (channels-last after a conv)
-        hit = xp.empty(grad.shape, dtype=bool)
+            gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
+        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        hit = xp.empty(out.shape, dtype=bool)
+        share = None if disjoint else xp.empty_like(left)
+        last = kh * kw - 1
         for k in range(kh * kw):
-            xp.equal(self.idx, k, out=hit)
-            view = _window(gbuf, k // kw, k % kw, ho, wo, stride, (2, 3))
+            i, j = divmod(k, kw)
+            xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+            view = _window(gbuf, i, j, ho, wo, stride, axes)
             if disjoint:  # windows do not overlap: write straight into the gradient
-                xp.multiply(grad, hit, out=view)
+                xp.multiply(left, hit, out=view)
+                if k < last:
+                    left -= view
             else:
-                view += grad * hit
-        h, w = x.shape[2:]
-        return gbuf[:, :, py : py + h, px : px + w] if py or px else gbuf
+                xp.multiply(left, hit, out=share)
+                view += share
+                if k < last:
+                    left -= share
+        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
 
 
 class AvgPool2d(Function):
@@ -143,7 +188,7 @@ class AvgPool2d(Function):
             buf[:, :, py : py + h, px : px + w] = x
         else:
             buf = x
-        out = _window(buf, 0, 0, ho, wo, stride, (2, 3)).copy()
+        out = _window(buf, 0, 0, ho, wo, stride, (2, 3)).copy(order="K")  # keep NHWC memory
         for k in range(1, kh * kw):
             out += _window(buf, k // kw, k % kw, ho, wo, stride, (2, 3))
         out *= x.dtype.type(1 / (kh * kw))
