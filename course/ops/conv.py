@@ -47,8 +47,9 @@ class Conv2d(Function):
         cols = _im2col(buf, (kh, kw), ho, wo, stride, dilation)
         w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
         out = cols @ w_mat.T
-        if b is not None:
-            out += b
+        if b is not None:  # add b to rows of ho*wo*cout values: long inner loops, not cout
+            rows = out.reshape(n, -1)  # a view: adding to it adds to out
+            rows += xp.tile(b, ho * wo)
         self.cols, self.w_mat = cols, w_mat
         self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
         return out.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
@@ -106,6 +107,17 @@ def _frame(x):
     return (0, 1, 2, 3), (0, 1, 2, 3), (2, 3)
 
 
+def _tiles(buf, kernel, stride, padding, out_hw, axes):
+    """buf split into its windows, (.., Ho, kh, Wo, kw, ..), when they tile it exactly."""
+    (kh, kw), (ho, wo) = kernel, out_hw
+    if stride != kernel or any(padding) or not buf.flags.c_contiguous:
+        return None
+    if buf.shape[axes[0]] != ho * kh or buf.shape[axes[1]] != wo * kw:
+        return None
+    a = axes[0]
+    return buf.reshape(buf.shape[:a] + (ho, kh, wo, kw) + buf.shape[a + 2 :])
+
+
 def _padded(xf, axes, padding, fill):
     if not any(padding):
         return xf
@@ -149,9 +161,18 @@ class MaxPool2d(Function):
         xp = get_array_module(grad)
         (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
         buf, out = self.buf, self.out
+        tiles = _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes)
+        hit_all = None
+        if tiles is not None:  # windows tile x: one compare over the whole input
+            shape = list(tiles.shape)
+            shape[axes[0] + 1] = shape[axes[1] + 2] = 1
+            hit_all = tiles == out.reshape(shape)
+            if int(xp.count_nonzero(hit_all)) == out.size:  # no ties: one winner per window
+                gx = hit_all * grad.transpose(perm).reshape(shape)
+                return gx.reshape(buf.shape).transpose(inverse)
+            hit_all = hit_all.reshape(buf.shape)  # ties (e.g. zeros after a ReLU): loop below
         disjoint = stride[0] >= kh and stride[1] >= kw
-        tiled = disjoint and not any(padding) and buf.shape[axes[0]] == ho * kh
-        if tiled and buf.shape[axes[1]] == wo * kw:
+        if tiles is not None:
             gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
         else:
             gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
@@ -161,7 +182,10 @@ class MaxPool2d(Function):
         last = kh * kw - 1
         for k in range(kh * kw):
             i, j = divmod(k, kw)
-            xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+            if hit_all is not None:
+                hit = _window(hit_all, i, j, ho, wo, stride, axes)
+            else:
+                xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
             view = _window(gbuf, i, j, ho, wo, stride, axes)
             if disjoint:  # windows do not overlap: write straight into the gradient
                 xp.multiply(left, hit, out=view)
