@@ -54,7 +54,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """g += wd * p; v = momentum * v + (1 - dampening) * g; p -= lr * (g + momentum * v or v)."""
+    """Stochastic gradient descent: v = momentum * v + (1 - dampening) * g; p -= lr * v."""
 
     def __init__(
         self,

@@ -141,3 +141,15 @@ def test_pool_errors():
         F.max_pool2d(course.randn(3, 4, 4), 2)
     with pytest.raises(RuntimeError, match="half the kernel"):
         F.max_pool2d(course.randn(1, 1, 4, 4), 2, padding=2)
+
+
+@pytest.mark.parametrize("ints", [False, True], ids=["no ties", "ties"])
+def test_backward_leaves_the_incoming_gradient_untouched(ints):
+    rng = np.random.default_rng(6)
+    x, _ = _pair((2, 3, 8, 8), rng, ints=ints)
+    w, _ = _pair((4, 3, 3, 3), rng)
+    y = F.max_pool2d(F.conv2d(x, w, padding=1), 2)
+    g = rng.standard_normal(y.shape).astype(np.float32)
+    seed = course.tensor(g)
+    y.backward(seed)
+    np.testing.assert_array_equal(seed.numpy(), g)
