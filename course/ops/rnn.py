@@ -15,13 +15,18 @@ from course.autograd import Function
 from course.backend import get_array_module
 
 
-def _project(x, w_ih, b_ih, b_hh):
-    """x @ W_ih.T + b_ih + b_hh for all time steps at once: (T, B, G)."""
+def _project(x, w_ih, b_ih, b_hh, scale=None):
+    """(x @ W_ih.T + b_ih + b_hh) * scale for all time steps at once: (T, B, G)."""
     t, b, _ = x.shape
     x2 = x.reshape(t * b, -1)
+    if scale is not None:  # scaling the weights is cheaper than scaling the result
+        w_ih = w_ih * scale[:, None]
     out = x2 @ w_ih.T
     if b_ih is not None:
-        out += b_ih + b_hh
+        bias = b_ih + b_hh
+        if scale is not None:
+            bias *= scale
+        out += bias
     return x2, out.reshape(t, b, -1)
 
 
@@ -101,8 +106,7 @@ class LSTMSequence(Function):
         scale[2 * hidden : 3 * hidden] = 1
         shift = scale.copy()
         shift[2 * hidden : 3 * hidden] = 0
-        self.x2, acts = _project(x, w_ih, b_ih, b_hh)
-        acts *= scale
+        self.x2, acts = _project(x, w_ih, b_ih, b_hh, scale)
         w_hh_t = xp.ascontiguousarray((w_hh * scale[:, None]).T)
         hs = xp.empty((steps + 2,) + h0.shape, dtype=x.dtype)  # h0, h_1..h_T, c_T
         cs = xp.empty((steps + 1,) + c0.shape, dtype=x.dtype)  # c0, c_1..c_T
@@ -133,13 +137,16 @@ class LSTMSequence(Function):
         i, f, g, o = (acts[..., k * hidden : (k + 1) * hidden] for k in range(4))
         # Vectorised over all steps: d(gate)/d(pre-activation) times the factor that
         # multiplies dc (for i, f, g) or dh (for o) in the chain rule.
-        part = 1 - acts
-        part *= acts
-        deriv_g = part[..., 2 * hidden : 3 * hidden]
-        xp.multiply(g, g, out=deriv_g)
-        xp.subtract(1, deriv_g, out=deriv_g)
+        part = xp.empty_like(acts)
         for k, partner in enumerate((g, cs[:-1], i, tanh_cs)):
+            gate = acts[..., k * hidden : (k + 1) * hidden]
             block = part[..., k * hidden : (k + 1) * hidden]
+            if k == 2:  # tanh' = 1 - g^2
+                xp.multiply(gate, gate, out=block)
+                xp.subtract(1, block, out=block)
+            else:  # sigmoid' = s (1 - s)
+                xp.subtract(1, gate, out=block)
+                block *= gate
             block *= partner
         part4 = part.reshape(steps, batch, 4, hidden)
         dc_from_h = tanh_cs * tanh_cs  # dh_t -> dc_t: o * (1 - tanh(c)^2)
