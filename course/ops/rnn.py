@@ -158,8 +158,13 @@ class LSTMSequence(Function):
         dh, tmp = xp.empty_like(tanh_cs[0]), xp.empty_like(tanh_cs[0])
         dh_next = xp.zeros_like(dh)
         dc = grad[steps].copy()
+        # Many-to-one models use only h_T: then no output gradient needs adding per step.
+        outputs_used = bool(grad[: steps - 1].any())
         for t in range(steps - 1, -1, -1):
-            xp.add(grad[t], dh_next, out=dh)
+            if outputs_used or t == steps - 1:
+                xp.add(grad[t], dh_next, out=dh)
+            else:
+                dh, dh_next = dh_next, dh
             dc += xp.multiply(dh, dc_from_h[t], out=tmp)
             xp.multiply(dc[:, None, :], part4[t, :, :3], out=da4[t, :, :3])
             xp.multiply(dh, part4[t, :, 3], out=da4[t, :, 3])

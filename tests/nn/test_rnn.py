@@ -115,3 +115,18 @@ def test_recurrent_shape_errors():
         nn.LSTM(5, 4)(course.randn(6, 3, 7))
     with pytest.raises(RuntimeError, match=r"initial state must have shape \(1, 3, 4\)"):
         nn.RNN(5, 4)(course.randn(6, 3, 5), course.zeros(1, 2, 4))
+
+
+def test_lstm_many_to_one_gradients_match_torch():
+    """Only h_n feeds the loss: the backward pass skips the per-step output gradients."""
+    ours, theirs = nn.LSTM(4, 6, num_layers=2), torch.nn.LSTM(4, 6, num_layers=2)
+    ours.load_state_dict(theirs.state_dict())
+    x, xt = _t(np.random.default_rng(3).standard_normal((7, 2, 4)).astype(np.float32))
+    _, (h, _) = ours(x)
+    _, (ht, _) = theirs(xt)
+    (h[-1] * h[-1]).sum().backward()
+    (ht[-1] * ht[-1]).sum().backward()
+    _close(x.grad, xt.grad, "grad of input")
+    theirs_params = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        _close(p.grad, theirs_params[name].grad, f"grad of {name}")
