@@ -8,7 +8,7 @@ hidden tests catch it).
 WRONG = {
     # Looks one level down only: right for a model of layers, wrong for deeper trees and for
     # shared weights (listed twice).
-    "ex_module": '''\
+    "ex_module": """\
 class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
@@ -29,9 +29,9 @@ class Module:
         for child in self._modules.values():
             params += list(child._parameters.values())
         return params
-''',
+""",
     # Kaiming with the wrong fan: out_features instead of in_features (same on square layers).
-    "ex_linear": '''\
+    "ex_linear": """\
 class Linear(nn.Module):
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
@@ -43,7 +43,7 @@ class Linear(nn.Module):
     def forward(self, x):
         y = x @ self.weight.T
         return y if self.bias is None else y + self.bias
-''',
+""",
     # The textbook formula without the max shift: exp overflows for logits above ~88.
     "ex_log_softmax": """\
 def log_softmax(x, dim=-1):
