@@ -92,11 +92,15 @@ def _im2col(buf, kernel, ho, wo, stride, dilation):
         win = win[:, : stride[0] * (ho - 1) + 1 : stride[0], : stride[1] * (wo - 1) + 1 : stride[1]]
         win = win[..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
         return xp.ascontiguousarray(win).reshape(n * ho * wo, kh * kw * c)
-    cols = xp.empty((n, ho, wo, kh, kw, c), dtype=buf.dtype)
+    # Few channels: fill the transposed matrix (ky, kx, c) x (n, y, x), whose rows are
+    # contiguous copies of whole windows, and hand back its transpose (a free view that
+    # BLAS reads as well as a row-major matrix).
+    cols_t = xp.empty((kh, kw, c, n, ho, wo), dtype=buf.dtype)
     for i in range(kh):
         for j in range(kw):
-            cols[:, :, :, i, j] = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
-    return cols.reshape(n * ho * wo, kh * kw * c)
+            win = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
+            cols_t[i, j] = win.transpose(3, 0, 1, 2)
+    return cols_t.reshape(kh * kw * c, n * ho * wo).T
 
 
 def _frame(x):

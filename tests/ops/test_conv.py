@@ -153,3 +153,18 @@ def test_backward_leaves_the_incoming_gradient_untouched(ints):
     seed = course.tensor(g)
     y.backward(seed)
     np.testing.assert_array_equal(seed.numpy(), g)
+
+
+@pytest.mark.parametrize("stride,padding,dilation", [(1, 1, 1), (2, 0, 1), (1, 2, 2), (3, 1, 2)])
+def test_conv2d_many_channels_take_the_window_view_path(stride, padding, dilation):
+    rng = np.random.default_rng(7)
+    x, xt = _pair((2, 9, 10, 8), rng)  # 9 >= 8 channels: im2col via sliding_window_view
+    w, wt = _pair((5, 9, 3, 3), rng)
+    b, bt = _pair((5,), rng)
+    out = F.conv2d(x, w, b, stride, padding, dilation)
+    out_t = torch.nn.functional.conv2d(xt, wt, bt, stride, padding, dilation)
+    _check(out, out_t, what="output")
+    (out * out).sum().backward()
+    (out_t * out_t).sum().backward()
+    for ours, theirs, name in ((x, xt, "x"), (w, wt, "weight"), (b, bt, "bias")):
+        _check(ours.grad, theirs.grad, atol=1e-3, what=f"grad of {name}")
