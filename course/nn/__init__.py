@@ -1,0 +1,24 @@
+"""Neural-network building blocks with PyTorch's names: modules, layers, init, utilities."""
+
+from course.nn import init, utils
+from course.nn.layers import (
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Embedding,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Tanh,
+)
+from course.nn.module import Module, Parameter, Sequential
+from course.nn.rnn import LSTM, RNN
+
+__all__ = [
+    "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "Dropout", "Embedding", "Flatten",
+    "Linear", "MaxPool2d", "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Tanh",
+    "init", "utils",
+]  # fmt: skip

@@ -1,0 +1,230 @@
+"""2-D convolution (im2col + one GEMM) and max/average pooling on strided views.
+
+Layout: tensors are NCHW, as in PyTorch, but convolution works channels-last inside. The
+input is padded into an NHWC buffer, its patches are copied once into a matrix of rows
+(n, y, x) and columns (ky, kx, c), and one GEMM with the weight gives the output as an
+(N*Ho*Wo, Cout) matrix, i.e. NHWC memory. We hand that back as an NCHW-shaped *view*
+(no transpose copy); elementwise ops and pooling keep that memory order, so the next
+convolution reads its input channels-last for free.
+"""
+
+from __future__ import annotations
+
+from course.autograd import Function
+from course.backend import get_array_module
+
+
+def out_size(size: int, k: int, stride: int, padding: int, dilation: int = 1) -> int:
+    """Output length of a sliding window: floor((size + 2p - d(k-1) - 1) / s) + 1."""
+    return (size + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+
+
+def _window(buf, i, j, ho, wo, stride, axes):
+    """The strided view of ``buf`` read by kernel offset (i, j) (already scaled by dilation)."""
+    sy, sx = stride
+    index = [slice(None)] * buf.ndim
+    index[axes[0]] = slice(i, i + sy * (ho - 1) + 1, sy)
+    index[axes[1]] = slice(j, j + sx * (wo - 1) + 1, sx)
+    return buf[tuple(index)]
+
+
+class Conv2d(Function):
+    """out[n, o, y, x] = sum_{c,ky,kx} w[o, c, ky, kx] * xpad[n, c, y*s+ky*d, x*s+kx*d] + b[o]."""
+
+    def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
+        xp = get_array_module(x)
+        n, c, h, wd = x.shape
+        cout, _, kh, kw = w.shape
+        (py, px), (dy, dx) = padding, dilation
+        ho = out_size(h, kh, stride[0], py, dy)
+        wo = out_size(wd, kw, stride[1], px, dx)
+        x_nhwc = x.transpose(0, 2, 3, 1)  # free when x came from a previous conv
+        if py or px:
+            buf = xp.zeros((n, h + 2 * py, wd + 2 * px, c), dtype=x.dtype)
+            buf[:, py : py + h, px : px + wd] = x_nhwc
+        else:
+            buf = x_nhwc
+        cols = _im2col(buf, (kh, kw), ho, wo, stride, dilation)
+        w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
+        out = cols @ w_mat.T
+        if b is not None:  # add b to rows of ho*wo*cout values: long inner loops, not cout
+            rows = out.reshape(n, -1)  # a view: adding to it adds to out
+            rows += xp.tile(b, ho * wo)
+        self.cols, self.w_mat = cols, w_mat
+        self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
+        return out.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        x_shape, w_shape, ho, wo, stride, (py, px), (dy, dx) = self.geometry
+        n, c, h, wd = x_shape
+        cout, _, kh, kw = w_shape
+        g = grad.transpose(0, 2, 3, 1).reshape(-1, cout)  # free for NHWC-ordered grads
+        need = self.needs_grad
+        gw = gb = gx = None
+        if need[1]:
+            gw = (g.T @ self.cols).reshape(cout, kh, kw, c).transpose(0, 3, 1, 2).copy()
+        if len(need) > 2 and need[2]:
+            gb = xp.ones(g.shape[0], dtype=g.dtype) @ g  # a GEMV: far faster than sum(axis=0)
+        if need[0]:
+            # d(cols) as one batched GEMM laid out (offset, rows, c), so that col2im adds
+            # whole contiguous rows of each kernel offset into the padded gradient.
+            w_k = xp.ascontiguousarray(self.w_mat.reshape(cout, kh * kw, c).transpose(1, 0, 2))
+            dcols = xp.matmul(g, w_k).reshape(kh * kw, n, ho, wo, c)
+            gbuf = xp.zeros((n, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
+            for k in range(kh * kw):
+                i, j = divmod(k, kw)
+                _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
+            gx = gbuf[:, py : py + h, px : px + wd].transpose(0, 3, 1, 2)
+        return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+
+def _im2col(buf, kernel, ho, wo, stride, dilation):
+    """Patches of an NHWC buffer as a matrix: rows (n, y, x), columns (ky, kx, c)."""
+    xp = get_array_module(buf)
+    n, _, _, c = buf.shape
+    (kh, kw), (dy, dx) = kernel, dilation
+    if c >= 8 and hasattr(xp.lib.stride_tricks, "sliding_window_view"):
+        # One copy of a strided window view; with few channels the copy's inner loop
+        # would be too short, so small c takes the loop over kernel offsets below.
+        span = (dy * (kh - 1) + 1, dx * (kw - 1) + 1)
+        win = xp.lib.stride_tricks.sliding_window_view(buf, span, axis=(1, 2))
+        win = win[:, : stride[0] * (ho - 1) + 1 : stride[0], : stride[1] * (wo - 1) + 1 : stride[1]]
+        win = win[..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
+        return xp.ascontiguousarray(win).reshape(n * ho * wo, kh * kw * c)
+    cols = xp.empty((n, ho, wo, kh, kw, c), dtype=buf.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, :, i, j] = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
+    return cols.reshape(n * ho * wo, kh * kw * c)
+
+
+def _frame(x):
+    """(permutation, spatial axes) of the layout to work in: NHWC when x's memory is
+    channels-last (after a conv), so every window view reads runs of contiguous channels."""
+    if x.transpose(0, 2, 3, 1).flags.c_contiguous and not x.flags.c_contiguous:
+        return (0, 2, 3, 1), (0, 3, 1, 2), (1, 2)
+    return (0, 1, 2, 3), (0, 1, 2, 3), (2, 3)
+
+
+def _tiles(buf, kernel, stride, padding, out_hw, axes):
+    """buf split into its windows, (.., Ho, kh, Wo, kw, ..), when they tile it exactly."""
+    (kh, kw), (ho, wo) = kernel, out_hw
+    if stride != kernel or any(padding) or not buf.flags.c_contiguous:
+        return None
+    if buf.shape[axes[0]] != ho * kh or buf.shape[axes[1]] != wo * kw:
+        return None
+    a = axes[0]
+    return buf.reshape(buf.shape[:a] + (ho, kh, wo, kw) + buf.shape[a + 2 :])
+
+
+def _padded(xf, axes, padding, fill):
+    if not any(padding):
+        return xf
+    xp = get_array_module(xf)
+    shape, index = list(xf.shape), [slice(None)] * 4
+    for ax, p in zip(axes, padding):
+        shape[ax] += 2 * p
+        index[ax] = slice(p, p + xf.shape[ax])
+    buf = xp.full(shape, fill, dtype=xf.dtype)
+    buf[tuple(index)] = xf
+    return buf
+
+
+def _unpadded(buf, axes, padding, shape):
+    index = [slice(None)] * 4
+    for ax, p in zip(axes, padding):
+        index[ax] = slice(p, p + shape[ax])
+    return buf[tuple(index)]
+
+
+class MaxPool2d(Function):
+    """out = max over each window; the gradient goes to the first maximum, as PyTorch."""
+
+    def forward(self, x, kernel, stride, padding):
+        xp = get_array_module(x)
+        (kh, kw), (py, px) = kernel, padding
+        ho, wo = out_size(x.shape[2], kh, stride[0], py), out_size(x.shape[3], kw, stride[1], px)
+        perm, inverse, axes = _frame(x)
+        xf = x.transpose(perm)
+        buf = _padded(xf, axes, padding, -xp.inf)
+        out = xp.ascontiguousarray(_window(buf, 0, 0, ho, wo, stride, axes))
+        for k in range(1, kh * kw):
+            xp.maximum(out, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=out)
+        self.buf, self.out, self.xf_shape = buf, out, xf.shape
+        self.geometry = (kernel, stride, padding, ho, wo, perm, inverse, axes)
+        return out.transpose(inverse)
+
+    def backward(self, grad):
+        # Each window hands its gradient to the first offset that equals its max, as
+        # PyTorch does on ties: `left` holds what no earlier offset has claimed yet.
+        xp = get_array_module(grad)
+        (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
+        buf, out = self.buf, self.out
+        tiles = _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes)
+        hit_all = None
+        if tiles is not None:  # windows tile x: one compare over the whole input
+            shape = list(tiles.shape)
+            shape[axes[0] + 1] = shape[axes[1] + 2] = 1
+            hit_all = tiles == out.reshape(shape)
+            if int(xp.count_nonzero(hit_all)) == out.size:  # no ties: one winner per window
+                gx = hit_all * grad.transpose(perm).reshape(shape)
+                return gx.reshape(buf.shape).transpose(inverse)
+            hit_all = hit_all.reshape(buf.shape)  # ties (e.g. zeros after a ReLU): loop below
+        disjoint = stride[0] >= kh and stride[1] >= kw
+        if tiles is not None:
+            gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
+        else:
+            gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
+        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        hit = xp.empty(out.shape, dtype=bool)
+        share = None if disjoint else xp.empty_like(left)
+        last = kh * kw - 1
+        for k in range(kh * kw):
+            i, j = divmod(k, kw)
+            if hit_all is not None:
+                hit = _window(hit_all, i, j, ho, wo, stride, axes)
+            else:
+                xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+            view = _window(gbuf, i, j, ho, wo, stride, axes)
+            if disjoint:  # windows do not overlap: write straight into the gradient
+                xp.multiply(left, hit, out=view)
+                if k < last:
+                    left -= view
+            else:
+                xp.multiply(left, hit, out=share)
+                view += share
+                if k < last:
+                    left -= share
+        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
+
+
+class AvgPool2d(Function):
+    """out = mean over each window (zero padding counts, as PyTorch's default)."""
+
+    def forward(self, x, kernel, stride, padding):
+        xp = get_array_module(x)
+        (kh, kw), (py, px) = kernel, padding
+        n, c, h, w = x.shape
+        ho, wo = out_size(h, kh, stride[0], py), out_size(w, kw, stride[1], px)
+        if py or px:
+            buf = xp.zeros((n, c, h + 2 * py, w + 2 * px), dtype=x.dtype)
+            buf[:, :, py : py + h, px : px + w] = x
+        else:
+            buf = x
+        out = _window(buf, 0, 0, ho, wo, stride, (2, 3)).copy(order="K")  # keep NHWC memory
+        for k in range(1, kh * kw):
+            out += _window(buf, k // kw, k % kw, ho, wo, stride, (2, 3))
+        out *= x.dtype.type(1 / (kh * kw))
+        self.geometry = (x.shape, buf.shape, kernel, stride, padding, ho, wo)
+        return out
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        x_shape, buf_shape, (kh, kw), stride, (py, px), ho, wo = self.geometry
+        gbuf = xp.zeros(buf_shape, dtype=grad.dtype)
+        share = grad * grad.dtype.type(1 / (kh * kw))
+        for k in range(kh * kw):
+            _window(gbuf, k // kw, k % kw, ho, wo, stride, (2, 3))[...] += share
+        h, w = x_shape[2:]
+        return gbuf[:, :, py : py + h, px : px + w] if py or px else gbuf

@@ -1,0 +1,175 @@
+"""Whole-sequence recurrent layers (tanh/ReLU RNN and LSTM) as single fused Functions.
+
+One layer over the whole sequence is one graph node. The input projection of all time
+steps is one GEMM; each step adds ONE matmul ``h @ W_hh.T`` and a few in-place array
+calls on preallocated buffers. Backward runs the time loop in reverse with one GEMM per
+step and gets the weight gradients from one GEMM over all steps at the end.
+
+A Function has one output, so a layer returns its hidden states with the final cell
+state stacked after them (LSTM: ``(T + 1, B, H)``); ``course.nn.rnn`` slices them apart.
+"""
+
+from __future__ import annotations
+
+from course.autograd import Function
+from course.backend import get_array_module
+
+
+def _project(x, w_ih, b_ih, b_hh, scale=None):
+    """(x @ W_ih.T + b_ih + b_hh) * scale for all time steps at once: (T, B, G)."""
+    t, b, _ = x.shape
+    x2 = x.reshape(t * b, -1)
+    if scale is not None:  # scaling the weights is cheaper than scaling the result
+        w_ih = w_ih * scale[:, None]
+    out = x2 @ w_ih.T
+    if b_ih is not None:
+        bias = b_ih + b_hh
+        if scale is not None:
+            bias *= scale
+        out += bias
+    return x2, out.reshape(t, b, -1)
+
+
+def _weight_grads(fn, da, hs):
+    """Gradients of x, W_ih, W_hh and the biases from the gate gradients ``da`` (T, B, G)."""
+    t, b, gates = da.shape
+    need = fn.needs_grad
+    da2 = da.reshape(t * b, gates)
+    gx = (da2 @ fn.w_ih).reshape(fn.x_shape) if need[0] else None
+    gw_ih = da2.T @ fn.x2 if need[fn.first_weight] else None
+    gw_hh = da2.T @ hs.reshape(t * b, -1) if need[fn.first_weight + 1] else None
+    if len(need) == fn.first_weight + 2:
+        return gx, gw_ih, gw_hh
+    gb = da2.sum(axis=0)
+    return gx, gw_ih, gw_hh, gb, gb
+
+
+class RNNSequence(Function):
+    """h_t = act(x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh); output (T, B, H) of h_1..h_T."""
+
+    first_weight = 2  # inputs: x, h0, w_ih, w_hh[, b_ih, b_hh]
+
+    def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+        xp = get_array_module(x)
+        self.x2, pre = _project(x, w_ih, b_ih, b_hh)
+        steps = x.shape[0]
+        hs = xp.empty((steps + 1,) + h0.shape, dtype=x.dtype)
+        hs[0] = h0
+        w_hh_t = xp.ascontiguousarray(w_hh.T)
+        tmp = xp.empty_like(h0)
+        for t in range(steps):
+            xp.matmul(hs[t], w_hh_t, out=tmp)
+            h = xp.add(pre[t], tmp, out=hs[t + 1])
+            if nonlinearity == "tanh":
+                xp.tanh(h, out=h)
+            else:
+                xp.maximum(h, 0, out=h)
+        self.hs, self.w_ih, self.w_hh, self.x_shape = hs, w_ih, w_hh, x.shape
+        self.tanh = nonlinearity == "tanh"
+        return hs[1:]
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        hs = self.hs
+        out = hs[1:]
+        if self.tanh:
+            deriv = out * out
+            xp.subtract(1, deriv, out=deriv)
+        else:
+            deriv = (out > 0).astype(out.dtype)
+        da = xp.empty_like(out)
+        dh = xp.empty_like(hs[0])
+        dh_next = xp.zeros_like(hs[0])
+        for t in range(grad.shape[0] - 1, -1, -1):
+            xp.add(grad[t], dh_next, out=dh)
+            xp.multiply(dh, deriv[t], out=da[t])
+            xp.matmul(da[t], self.w_hh, out=dh_next)
+        gx, *rest = _weight_grads(self, da, hs[:-1])
+        return (gx, dh_next if self.needs_grad[1] else None, *rest)
+
+
+class LSTMSequence(Function):
+    """One LSTM layer over a sequence, gates in PyTorch's order i, f, g, o.
+
+    i, f, o = sigmoid(.), g = tanh(.); c_t = f * c_{t-1} + i * g; h_t = o * tanh(c_t).
+    Output (T + 1, B, H): h_1..h_T, then c_T.
+    """
+
+    first_weight = 3  # inputs: x, h0, c0, w_ih, w_hh[, b_ih, b_hh]
+
+    def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
+        xp = get_array_module(x)
+        steps, hidden = x.shape[0], h0.shape[1]
+        # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5: scale the sigmoid gates' columns by 1/2 (in
+        # the weights, once), then ONE tanh over the 4H block and one multiply-add per step.
+        scale = xp.full(4 * hidden, 0.5, dtype=x.dtype)
+        scale[2 * hidden : 3 * hidden] = 1
+        shift = scale.copy()
+        shift[2 * hidden : 3 * hidden] = 0
+        self.x2, acts = _project(x, w_ih, b_ih, b_hh, scale)
+        w_hh_t = xp.ascontiguousarray((w_hh * scale[:, None]).T)
+        hs = xp.empty((steps + 2,) + h0.shape, dtype=x.dtype)  # h0, h_1..h_T, c_T
+        cs = xp.empty((steps + 1,) + c0.shape, dtype=x.dtype)  # c0, c_1..c_T
+        tanh_cs = xp.empty((steps,) + c0.shape, dtype=x.dtype)
+        hs[0], cs[0] = h0, c0
+        tmp4, tmp = xp.empty_like(acts[0]), xp.empty_like(h0)
+        for t in range(steps):
+            a = acts[t]
+            xp.matmul(hs[t], w_hh_t, out=tmp4)
+            a += tmp4
+            xp.tanh(a, out=a)
+            a *= scale
+            a += shift
+            i, f, g, o = (a[:, k * hidden : (k + 1) * hidden] for k in range(4))
+            c = xp.multiply(f, cs[t], out=cs[t + 1])
+            c += xp.multiply(i, g, out=tmp)
+            xp.multiply(o, xp.tanh(c, out=tanh_cs[t]), out=hs[t + 1])
+        hs[steps + 1] = cs[steps]
+        self.acts, self.hs, self.cs, self.tanh_cs = acts, hs, cs, tanh_cs
+        self.w_ih, self.w_hh, self.x_shape = w_ih, w_hh, x.shape
+        return hs[1:]
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        acts, cs, tanh_cs = self.acts, self.cs, self.tanh_cs
+        steps, batch, gates = acts.shape
+        hidden = gates // 4
+        i, f, g, o = (acts[..., k * hidden : (k + 1) * hidden] for k in range(4))
+        # Vectorised over all steps: d(gate)/d(pre-activation) times the factor that
+        # multiplies dc (for i, f, g) or dh (for o) in the chain rule.
+        part = xp.empty_like(acts)
+        for k, partner in enumerate((g, cs[:-1], i, tanh_cs)):
+            gate = acts[..., k * hidden : (k + 1) * hidden]
+            block = part[..., k * hidden : (k + 1) * hidden]
+            if k == 2:  # tanh' = 1 - g^2
+                xp.multiply(gate, gate, out=block)
+                xp.subtract(1, block, out=block)
+            else:  # sigmoid' = s (1 - s)
+                xp.subtract(1, gate, out=block)
+                block *= gate
+            block *= partner
+        part4 = part.reshape(steps, batch, 4, hidden)
+        dc_from_h = tanh_cs * tanh_cs  # dh_t -> dc_t: o * (1 - tanh(c)^2)
+        xp.subtract(1, dc_from_h, out=dc_from_h)
+        dc_from_h *= o
+
+        da = xp.empty_like(acts)
+        da4 = da.reshape(steps, batch, 4, hidden)
+        dh, tmp = xp.empty_like(tanh_cs[0]), xp.empty_like(tanh_cs[0])
+        dh_next = xp.zeros_like(dh)
+        dc = grad[steps].copy()
+        # Many-to-one models use only h_T: then no output gradient needs adding per step.
+        outputs_used = bool(grad[: steps - 1].any())
+        for t in range(steps - 1, -1, -1):
+            if outputs_used or t == steps - 1:
+                xp.add(grad[t], dh_next, out=dh)
+            else:
+                dh, dh_next = dh_next, dh
+            dc += xp.multiply(dh, dc_from_h[t], out=tmp)
+            xp.multiply(dc[:, None, :], part4[t, :, :3], out=da4[t, :, :3])
+            xp.multiply(dh, part4[t, :, 3], out=da4[t, :, 3])
+            dc *= f[t]
+            xp.matmul(da[t], self.w_hh, out=dh_next)
+        gx, *rest = _weight_grads(self, da, self.hs[:steps])
+        need = self.needs_grad
+        return (gx, dh_next if need[1] else None, dc if need[2] else None, *rest)
