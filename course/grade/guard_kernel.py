@@ -146,7 +146,7 @@ def install(nonce, ip):
         alive = [
             t
             for t in threading.enumerate()
-            if t.ident not in threads and t.is_alive() and not t.name.startswith("tqdm")
+            if t.ident not in threads and t.is_alive() and not _harmless_thread(t)
         ]
         if alive:
             note(f"background thread running: {alive[0].name}")
@@ -162,6 +162,13 @@ _MISSING = object()
 def _harmless(callback):
     module = getattr(callback, "__module__", "") or ""
     return module.split(".")[0] in ("matplotlib", "matplotlib_inline", "ipykernel", "IPython")
+
+
+def _harmless_thread(thread):
+    """Threads the kernel's own libraries start (zmq's garbage collector, tqdm's monitor)."""
+    modules = (type(thread).__module__, getattr(getattr(thread, "_target", None), "__module__", ""))
+    trusted = ("zmq", "ipykernel", "IPython", "jupyter_client", "tqdm", "matplotlib")
+    return any((m or "").split(".")[0] in trusted for m in modules)
 
 
 def _lists(ip):

@@ -154,7 +154,11 @@ def _with_retries(worker: Worker, task: dict, limit: float, max_skips: int) -> d
             result["seconds"] = round(time.perf_counter() - started, 2)
             return result
         cell = result.get("cell")
-        reason = "ran past the time limit" if result.get("killed") else "crashed the kernel"
+        reason = (
+            "ran past the time limit"
+            if result.get("killed")
+            else "stopped the kernel (a crash, or a hang that ignored the interrupt)"
+        )
         stuck = not cell or cell in skip or cell == "setup" or cell.startswith("course-")
         if stuck or len(skip) >= max_skips:
             why = result.get("log", "").strip().splitlines()[-1:] or [reason]

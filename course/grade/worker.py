@@ -85,7 +85,7 @@ def grade_task(task: dict) -> dict:
     for gid, names in graded.errors.items():
         if "CellTimeoutError" in names or "KeyboardInterrupt" in names:
             result["notes"].append(f"{gid}: timed out after {task.get('cell_timeout')} s")
-        if "MemoryError" in names:
+        if any("MemoryError" in name for name in names):
             result["notes"].append(f"{gid}: ran out of memory")
 
     tampered = [f"static: {f}" for f in findings]
