@@ -148,12 +148,16 @@ def run_tasks(
 def _with_retries(worker: Worker, task: dict, limit: float, max_skips: int) -> dict:
     skip: dict[str, str] = {}
     started = time.perf_counter()
+    restarts = 0
     while True:
         result = worker.run({**task, "skip": skip}, limit)
         if result.get("status") != "crashed":
             result["seconds"] = round(time.perf_counter() - started, 2)
             return result
         cell = result.get("cell")
+        if cell in (None, "setup") and restarts < 2 and not result.get("killed"):
+            restarts += 1  # before any learner code ran: the kernel failed to start, try again
+            continue
         reason = (
             "ran past the time limit"
             if result.get("killed")

@@ -91,7 +91,7 @@ def grade_class(
             time_limit,
             memory_mb,
             root,
-            tmp / "workers.log",
+            out / "grading.log",
             on_done=lambda r: bar.update(1),
         )
         bar.close()

@@ -61,6 +61,8 @@ def grade_task(task: dict) -> dict:
         "Execute": {"on_cell_execute": limits.Progress(progress)},
         "Autograde": {"autograde_preprocessors": _autograde_preprocessors()},
         "TruncateOutput": {"max_chars": task.get("max_output_chars", 100_000)},
+        # Unix sockets in the student's folder: parallel kernels never race for TCP ports.
+        "KernelManager": {"transport": "ipc", "ip": str(workdir / "kernel")},
     }
     clock = time.perf_counter()
     graded = grade_notebook(
@@ -82,6 +84,7 @@ def grade_task(task: dict) -> dict:
     out = nbformat.read(autograded, as_version=4)
     result["scores"], result["max_scores"] = graded.scores, graded.max_scores
     result["auto_score"] = graded.total
+    result["auto_scores"] = dict(graded.scores)  # what the tests gave, before any flag
     for gid, names in graded.errors.items():
         if "CellTimeoutError" in names or "KeyboardInterrupt" in names:
             result["notes"].append(f"{gid}: timed out after {task.get('cell_timeout')} s")

@@ -32,7 +32,7 @@ def graded_class(built, crafted, tmp_path_factory):
         LESSON,
         folder,
         out,
-        workers=2,
+        workers=3,
         cell_timeout=CELL_TIMEOUT,
         time_limit=TIME_LIMIT,
         course_dir=built,

@@ -86,7 +86,7 @@ def view_or_copy():
 HOG = """def standardize(X, axis=0, eps=1e-5):
     blocks = []
     while True:
-        blocks.append(np.ones(10**8))
+        blocks.append(bytearray(10**8))
 """
 REFERENCE = """def sliding_windows(x, window):
     return np.lib.stride_tricks.sliding_window_view(x, window)
