@@ -48,14 +48,18 @@ def _copy_files(course: Path, lesson: str, result: dict, submission) -> None:
     if submission is not None and submission.notebook is not None:
         dest["submitted"].mkdir(parents=True)
         shutil.copyfile(submission.notebook, dest["submitted"] / f"{lesson}.ipynb")
-        stamp = submission.folder / "timestamp.txt" if submission.folder else None
-        if stamp and stamp.is_file():
-            shutil.copyfile(stamp, dest["submitted"] / "timestamp.txt")
     for kind, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
-        path = result.get(kind if kind == "autograded" else "feedback")
+        path = result.get(kind)
         if path and Path(path).is_file():
             dest[kind].mkdir(parents=True)
             shutil.copyfile(path, dest[kind] / f"{lesson}{suffix}")
+    # nbgrader's exchange matches returned feedback to the hand-in by these two files.
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        found = submission.folder / name if submission and submission.folder else None
+        if found and found.is_file():
+            for kind in ("submitted", "autograded", "feedback"):
+                if dest[kind].is_dir():
+                    shutil.copyfile(found, dest[kind] / name)
 
 
 def status_kind(status: str) -> str:
