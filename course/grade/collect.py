@@ -31,7 +31,9 @@ class Submission:
     folder: Path | None = None  # nbgrader layout: the folder holding timestamp.txt
 
 
-def collect(submissions: str | Path, lesson_id: str, workdir: Path | None = None) -> list[Submission]:
+def collect(
+    submissions: str | Path, lesson_id: str, workdir: Path | None = None
+) -> list[Submission]:
     """Every student in ``submissions`` (a folder or a zip), sorted by student id."""
     path = Path(submissions)
     if not path.exists():

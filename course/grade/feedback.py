@@ -41,7 +41,9 @@ def public_notebook(autograded, release) -> nbformat.NotebookNode:
         if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
     }
     test_counts = {
-        c.execution_count: grade_id(c) for c in nb.cells if grade_id(c) in tests and c.execution_count
+        c.execution_count: grade_id(c)
+        for c in nb.cells
+        if grade_id(c) in tests and c.execution_count
     }
     cells = []
     for cell in nb.cells:
@@ -98,7 +100,10 @@ def _test_outputs(cell, visible_lines: int) -> list:
             for f in error.get("traceback", [])
         ]
         shown = nbformat.v4.new_output(
-            "error", ename=error.get("ename", "Error"), evalue=error.get("evalue", ""), traceback=frames
+            "error",
+            ename=error.get("ename", "Error"),
+            evalue=error.get("evalue", ""),
+            traceback=frames,
         )
         return note + [shown]
     hidden = nbformat.v4.new_output(

@@ -68,7 +68,9 @@ def restore(submitted, release, source) -> tuple[nbformat.NotebookNode, list[str
             issues.append(f"{gid}: edited")
         points = cell.get("metadata", {}).get("nbgrader", {}).get("points")
         if points != rel.metadata["nbgrader"].get("points"):
-            issues.append(f"{gid}: points edited ({rel.metadata['nbgrader'].get('points')} -> {points})")
+            issues.append(
+                f"{gid}: points edited ({rel.metadata['nbgrader'].get('points')} -> {points})"
+            )
     expected = [gid for gid in anchors if gid in learner]
     if seen_order != expected:
         moved = [a for a, b in zip(seen_order, expected) if a != b]

@@ -70,7 +70,9 @@ def write_csv(path: Path, results: list[dict], grade_ids: list[str]) -> None:
     """One row per student: score, max score, points per test cell, status, notes."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "status", "score", "max_score", "auto_score", *grade_ids, "notes"])
+        writer.writerow(
+            ["student", "status", "score", "max_score", "auto_score", *grade_ids, "notes"]
+        )
         for r in sorted(results, key=lambda r: r["student"]):
             scores = r.get("scores", {})
             graded = bool(scores)

@@ -47,9 +47,7 @@ def grade_task(task: dict) -> dict:
     findings = scan.scan_notebook(submitted, release)
     for cell_id, reason in task.get("skip", {}).items():
         _skip(nb, cell_id, reason, result["notes"])
-    tests = {
-        integrity.grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-    }
+    tests = {integrity.grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     nonce = guard.inject(nb, tests)
     notebook = workdir / "input" / f"{lesson}.ipynb"
     notebook.parent.mkdir(exist_ok=True)
@@ -153,7 +151,9 @@ def _skip(nb, cell_id: str, reason: str, notes: list[str]) -> None:
         cell_id = "ex_" + cell_id.removeprefix("test_")
     for cell in nb.cells:
         if cell.get("id") == cell_id and cell.cell_type == "code":
-            cell.source = STUB if cell_id.startswith("ex_") else f"# skipped by the grader: {reason}"
+            cell.source = (
+                STUB if cell_id.startswith("ex_") else f"# skipped by the grader: {reason}"
+            )
             notes.append(f"{cell_id}: {reason}; graded with that cell skipped")
             return
     raise RuntimeError(f"cannot skip cell {cell_id}: {reason}")

@@ -29,7 +29,9 @@ class Crafter:
         self.release = nbformat.read(course_dir / "release" / LESSON / f"{LESSON}.ipynb", 4)
         source = nbformat.read(course_dir / "source" / LESSON / f"{LESSON}.ipynb", 4)
         self.solutions = {
-            grade_id(c): "\n".join(l for l in c.source.splitlines() if not any(m in l for m in MARKERS))
+            grade_id(c): "\n".join(
+                l for l in c.source.splitlines() if not any(m in l for m in MARKERS)
+            )
             for c in source.cells
             if grade_id(c).startswith("ex_")
         }
@@ -119,8 +121,11 @@ def craft(course_dir: Path, folder: Path) -> dict[str, Path]:
         "markdown": c.edit(
             c.with_answer("ex_standardize", w["ex_standardize"]),
             "test_standardize",
-            lambda cell: setattr(cell, "cell_type", "markdown") or cell.pop("outputs", None)
-            or cell.pop("execution_count", None),
+            lambda cell: (
+                setattr(cell, "cell_type", "markdown")
+                or cell.pop("outputs", None)
+                or cell.pop("execution_count", None)
+            ),
         ),
         "points": c.edit(
             c.correct(),
@@ -141,7 +146,9 @@ def craft(course_dir: Path, folder: Path) -> dict[str, Path]:
             'eval("__imp" + "ort__")("built" + "ins").abs = lambda *a: 0',
         ),
         "sysmodules": c.insert_after(
-            c.correct(), "setup", 'import sys\nimport types\n\nsys.modules["numpy"] = types.SimpleNamespace()'
+            c.correct(),
+            "setup",
+            'import sys\nimport types\n\nsys.modules["numpy"] = types.SimpleNamespace()',
         ),
         "reference": c.with_answer("ex_sliding_windows", REFERENCE),
     }

@@ -108,7 +108,7 @@ def test_csv_has_a_row_and_a_reason_for_everyone(graded_class, crafted):
     with open(graded_class.csv, newline="") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     assert set(rows) == set(crafted)
-    for student, row in rows.items():
+    for row in rows.values():
         assert row["status"].split(":")[0] in ("graded", "flagged", "failed"), row
         assert row["max_score"] == "11", row
         if row["status"].startswith("graded"):
