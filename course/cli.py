@@ -1,4 +1,4 @@
-"""The `course` command line: doctor, bench, release (and, as the course grows, grade)."""
+"""The `course` command line: doctor, bench, release, grade, export-student."""
 
 from __future__ import annotations
 
@@ -23,6 +23,22 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids, e.g. 01_tensors")
     rel.add_argument("--check", action="store_true", help="fail if lessons/ is out of date")
     rel.add_argument("--root", help="course repository (default: the one holding this package)")
+    grade = sub.add_parser("grade", help="autograde a class's submissions (folder or zip)")
+    grade.add_argument("lesson", metavar="LESSON", help="lesson id, e.g. 01_tensors")
+    grade.add_argument(
+        "submissions",
+        metavar="SUBMISSIONS",
+        help="nbgrader submitted/ folder, a folder of <student>.ipynb, or a zip of either",
+    )
+    grade.add_argument("--out", help="where grades go (default: grades/LESSON)")
+    grade.add_argument("--workers", type=int, help="students graded at once (default: cores)")
+    grade.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
+    grade.add_argument("--time-limit", type=float, default=300, help="seconds per student")
+    grade.add_argument("--memory-mb", type=int, default=3072, help="kernel address-space cap")
+    grade.add_argument("--root", help="course repository (default: the one holding this package)")
+    export = sub.add_parser("export-student", help="write the student repository (no solutions)")
+    export.add_argument("dir", metavar="DIR", help="an empty or new folder")
+    export.add_argument("--root", help="course repository (default: the one holding this package)")
     args = parser.parse_args(argv)
     if args.command == "doctor":
         from course.doctor import main as doctor
@@ -34,7 +50,47 @@ def main(argv: list[str] | None = None) -> int:
         return bench(args)
     if args.command == "release":
         return _release(args)
+    if args.command == "grade":
+        return _grade(args)
+    if args.command == "export-student":
+        return _export(args)
     return 2
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from course.grade import grade_class
+
+    try:
+        outcome = grade_class(
+            args.lesson,
+            args.submissions,
+            args.out or Path("grades") / args.lesson,
+            workers=args.workers,
+            cell_timeout=args.cell_timeout,
+            time_limit=args.time_limit,
+            memory_mb=args.memory_mb,
+            root=args.root,
+        )
+    except (FileNotFoundError, ValueError) as error:
+        print(f"course grade: {error}", file=sys.stderr)
+        return 2
+    print(outcome.summary)
+    print(f"grades: {outcome.csv}\nnbgrader course directory: {outcome.course}")
+    return outcome.exit_code
+
+
+def _export(args: argparse.Namespace) -> int:
+    from course.grade.export import export_student
+
+    try:
+        written = export_student(args.dir, root=args.root)
+    except (FileExistsError, FileNotFoundError) as error:
+        print(f"course export-student: {error}", file=sys.stderr)
+        return 2
+    print(f"student repository written to {written}")
+    return 0
 
 
 def _release(args: argparse.Namespace) -> int:

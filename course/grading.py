@@ -12,6 +12,7 @@ nothing is left in the repository and calls do not see each other.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import os
 import shutil
@@ -75,19 +76,24 @@ def grade_notebook(
     quick: bool = True,
     timeout: int | None = None,
     student_id: str = "learner",
+    workdir: str | os.PathLike | None = None,
+    config: dict | None = None,
 ) -> GradeResult:
     """Autograde ``notebook`` as a submission to ``lesson_id`` and return its scores.
 
     ``course_dir`` is a built nbgrader course directory holding the lesson's source and a
     gradebook (default: one built from ``solutions/`` by `prepare`). ``quick`` runs the lesson
-    with ``COURSE_QUICK=1``; ``timeout`` overrides the per-cell limit in seconds.
+    with ``COURSE_QUICK=1``; ``timeout`` overrides the per-cell limit in seconds. With
+    ``workdir`` the course directory is made there and kept (``workdir/course``); ``config``
+    adds nbgrader settings (class name -> {trait: value}).
     """
     import nbformat
 
     root = lessons.repo_root(root)
     template = Path(course_dir) if course_dir else prepare(lesson_id, root)
     result = GradeResult(lesson_id)
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = workdir or stack.enter_context(tempfile.TemporaryDirectory(prefix="course-grade-"))
         course = Path(tmp) / "course"
         shutil.copytree(template / "source" / lesson_id, course / "source" / lesson_id)
         shutil.copy2(template / "gradebook.db", course / "gradebook.db")
@@ -101,6 +107,8 @@ def grade_notebook(
         }
         if timeout is not None:
             overrides["Execute"] = {"timeout": timeout}
+        for section, values in (config or {}).items():
+            overrides.setdefault(section, {}).update(values)
         api = _api(root, overrides)
         with lessons.environment(**lessons.kernel_environment(root, quick)):
             with warnings.catch_warnings():

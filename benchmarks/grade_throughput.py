@@ -1,0 +1,92 @@
+"""Grading throughput: 40 synthetic submissions of lesson 01 through `course grade`.
+
+    PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--json FILE]
+
+The mix: 16 correct, 10 with some wrong answers, 8 untouched, and 6 broken (corrupt JSON,
+an empty file, an infinite loop, os._exit, a segfault, a patched np.allclose). Prints
+submissions per minute and the status counts; the grading itself is `grade_class`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "grade"))
+
+import nbformat  # noqa: E402
+from crafted import LESSON, LOOP, Crafter  # noqa: E402
+
+from course.grade import grade_class  # noqa: E402
+from course.release import build  # noqa: E402
+
+
+def submissions(course_dir: Path, folder: Path) -> None:
+    c = Crafter(course_dir)
+    rng = random.Random(0)
+    notebooks = {}
+    for i in range(16):
+        notebooks[f"correct{i:02d}"] = c.correct()
+    for i in range(10):
+        wrong = rng.sample(sorted(c.wrong), k=rng.randint(1, len(c.wrong)))
+        notebooks[f"wrong{i:02d}"] = c.answers({**c.solutions, **{k: c.wrong[k] for k in wrong}})
+    for i in range(8):
+        notebooks[f"untouched{i:02d}"] = c.answers({})
+    notebooks["broken_loop"] = c.with_answer("ex_contiguous_strides", LOOP)
+    notebooks["broken_exit"] = c.insert_after(c.correct(), "setup", "import os\n\nos._exit(1)")
+    notebooks["broken_segfault"] = c.answers(
+        extra={"ex_standardize": "import faulthandler\n\nfaulthandler._sigsegv()"}
+    )
+    notebooks["broken_allclose"] = c.answers(
+        extra={"ex_standardize": "np.allclose = lambda *a, **k: True"}
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    (folder / "broken_json.ipynb").write_text('{"cells": [')
+    (folder / "broken_empty.ipynb").write_text("")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=None, help="default: cores")
+    parser.add_argument("--cell-timeout", type=int, default=10)
+    parser.add_argument("--json", help="write the numbers here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        build([LESSON], course_dir=tmp / "course", lessons_dir=tmp / "lessons")
+        submissions(tmp / "course", tmp / "subs")
+        start = time.perf_counter()
+        outcome = grade_class(
+            LESSON,
+            tmp / "subs",
+            tmp / "out",
+            workers=args.workers,
+            cell_timeout=args.cell_timeout,
+            course_dir=tmp / "course",
+        )
+        seconds = time.perf_counter() - start
+    counts = Counter(r["status"].split(":")[0] for r in outcome.results)
+    numbers = {
+        "submissions": len(outcome.results),
+        "seconds": round(seconds, 1),
+        "per_minute": round(len(outcome.results) / seconds * 60, 1),
+        "workers": args.workers,
+        "status": dict(counts),
+    }
+    print(outcome.summary)
+    print(json.dumps(numbers))
+    if args.json:
+        Path(args.json).write_text(json.dumps(numbers, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
