@@ -82,8 +82,13 @@ class TrainingDashboard:
 
         fig = Figure(figsize=(3.6 * len(self.metrics), 2.6), layout="constrained")
         axes = fig.subplots(1, len(self.metrics), squeeze=False)[0]
+        steps = self._history["step"]
         for ax, m in zip(axes, self.metrics):
-            ax.plot(self._history["step"], self._history[m], color="C0")
+            # A metric given only now and then (accuracy per epoch) is a sparse series:
+            # drop the steps without it, or its line would be all gaps.
+            points = [(x, y) for x, y in zip(steps, self._history[m]) if not math.isnan(y)]
+            xs, ys = zip(*points) if points else ((), ())
+            ax.plot(xs, ys, color="C0", marker="o" if len(points) < 50 else None, ms=3)
             ax.set_xlabel("step")
             ax.set_ylabel(m)
             ax.set_xlim(0, max(self.total_steps - 1, 1))
