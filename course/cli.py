@@ -11,6 +11,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     doctor = sub.add_parser("doctor", help="what this machine has, and what is missing")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--gpu-check", action="store_true", help="GPU tests + bench -> JSON")
+    doctor.add_argument("--out", metavar="FILE", help="--gpu-check's results file")
     bench = sub.add_parser("bench", help="time our framework against PyTorch (same process)")
     bench.add_argument("workloads", nargs="*", help="mlp cnn lstm tiny matmul (default: all)")
     bench.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("dir", metavar="DIR", help="an empty or new folder")
     export.add_argument("--root", help="course repository (default: the one holding this package)")
     args = parser.parse_args(argv)
+    if args.command == "doctor" and args.gpu_check:
+        from course.gpu_check import main as gpu_check
+
+        return gpu_check(args.out)
     if args.command == "doctor":
         from course.doctor import main as doctor
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from course import backend
 from course.autograd import Tensor, no_grad
 from course.backend import get_array_module
 
@@ -47,7 +48,22 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, p.grad.data, group, self.state.setdefault(id(p), {}))
+                        state = self.state.setdefault(id(p), {})
+                        self._follow_device(p, state)
+                        self._update(p, p.grad.data, group, state)
+
+    def _follow_device(self, p: Tensor, state: dict) -> None:
+        """Check that p's gradient is on p's device, and move p's state buffers there
+        (after ``model.to(device)``, the state follows the parameters)."""
+        kind = p.data.__class__
+        if p.grad.data.__class__ is not kind:
+            raise RuntimeError(
+                f"{type(self).__name__}: a parameter of shape {tuple(p.shape)} is on {p.device} "
+                f"but its gradient is on {p.grad.device}; move the model before backward"
+            )
+        for key, value in state.items():
+            if isinstance(value, backend.ARRAY_TYPES) and value.__class__ is not kind:
+                state[key] = backend.to_device(value, p.device)
 
     def _update(self, p: Tensor, grad, group: dict, state: dict) -> None:
         raise NotImplementedError

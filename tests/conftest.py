@@ -11,3 +11,10 @@ def _seed():
     """Every test starts from the same course and NumPy random state."""
     course.manual_seed(0)
     np.random.seed(0)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many GPU tests did not run, so a green CPU run never hides them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "gpu" in r.keywords]
+    if skipped:
+        terminalreporter.write_line(f"GPU tests: {len(skipped)} skipped (no CUDA)")

@@ -36,6 +36,23 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+def _check_input_device(module: Module, x) -> None:
+    """Raise a clear error when the input and the module's own parameters live on different
+    devices (one class comparison: cheap enough for every call)."""
+    if not isinstance(x, Tensor):
+        return
+    for p in module._parameters.values():
+        if p is None:
+            continue
+        if p.data.__class__ is not x.data.__class__:
+            raise RuntimeError(
+                f"{type(module).__name__}: the input is on {x.device} but the parameters are "
+                f"on {p.device}; move one of them: model.to({x.device!r}) or "
+                f"x.to({p.device!r})"
+            )
+        return
+
+
 def _as_numpy(value, key: str) -> np.ndarray:
     """The values of a state-dict entry: a course Tensor, an array, or a torch tensor."""
     if isinstance(value, Tensor):
@@ -112,6 +129,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
+        if args and self._parameters:
+            _check_input_device(self, args[0])
         return self.forward(*args, **kwargs)
 
     # ---------------------------------------------------------------- walking the tree

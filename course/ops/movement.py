@@ -180,24 +180,27 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
 
 
-def _index_data(index):
-    """Replace tensors inside an index by their arrays; tell whether it is advanced."""
+def _index_data(index, device: str = "cpu"):
+    """Replace tensors inside an index by their arrays on ``device`` (lists and NumPy
+    index arrays move to the indexed tensor's device); tell whether it is advanced."""
     items = index if isinstance(index, tuple) else (index,)
     out, advanced = [], False
     for item in items:
         if isinstance(item, Tensor):
             item = item.data
         elif isinstance(item, list):
-            item = get_array_module(item).asarray(item)
+            item = backend.to_device(item, device)
         if isinstance(item, backend.ARRAY_TYPES):
             advanced = True
+            if backend.device_of(item) != device:
+                item = backend.to_device(item, device)
         out.append(item)
     return (tuple(out) if isinstance(index, tuple) else out[0]), advanced
 
 
 def getitem(x: Tensor, index) -> Tensor:
     """``x[index]``: slices (any step), ints, None, Ellipsis, integer arrays and bool masks."""
-    index, advanced = _index_data(index)
+    index, advanced = _index_data(index, x.device)
     return GetItem.apply(x, index=index, advanced=advanced)
 
 

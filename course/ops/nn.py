@@ -87,15 +87,17 @@ class CrossEntropy(Function):
             return losses
         if reduction == "sum":
             return losses.sum()
-        self.count = valid.sum()
-        return losses.sum() / x.dtype.type(self.count)
+        # The count stays an array (0-d): converting it to a NumPy scalar would fail for CuPy
+        # arrays and would wait for the GPU.
+        self.count = valid.sum().astype(x.dtype)
+        return losses.sum() / self.count
 
     def backward(self, grad):
         p, rows, safe, valid = self.p, self.rows, self.safe, self.valid
         if self.reduction == "none":
             scale = (grad * valid)[:, None]
         else:
-            scale = grad / p.dtype.type(self.count) if self.reduction == "mean" else grad
+            scale = grad / self.count if self.reduction == "mean" else grad
             if not valid.all():
                 scale = (valid * scale).astype(p.dtype)[:, None]
         gx = p * scale

@@ -1,0 +1,76 @@
+"""Every kernel of course.kernels: the CUDA kernel against the NumPy reference."""
+
+import numpy as np
+import pytest
+
+from course import backend, kernels
+from course.testing import assert_close
+
+pytestmark = pytest.mark.gpu
+RNG = np.random.default_rng(0)
+
+
+def randn(*shape, scale=1.0):
+    return np.asarray(RNG.standard_normal(shape) * scale, dtype=np.float32)
+
+
+def cuda(*arrays):
+    return [backend.to_device(a, "cuda") for a in arrays]
+
+
+def check(name, on_cpu, on_gpu):
+    """Same outputs (tuple or array), same dtypes, values within float32 tolerances."""
+    cpu = on_cpu if isinstance(on_cpu, tuple) else (on_cpu,)
+    gpu = on_gpu if isinstance(on_gpu, tuple) else (on_gpu,)
+    assert len(cpu) == len(gpu), name
+    for k, (c, g) in enumerate(zip(cpu, gpu, strict=True)):
+        assert backend.device_of(g) == "cuda", f"{name}[{k}] came back on the CPU"
+        assert g.dtype == c.dtype, f"{name}[{k}]: dtype {g.dtype} on GPU, {c.dtype} on CPU"
+        assert_close(backend.to_numpy(g), c, atol=1e-5, rtol=1e-4, name=f"{name}[{k}]")
+
+
+def case_bias_relu():
+    return kernels.bias_relu, (randn(64, 33), randn(33))
+
+
+def case_bias_relu_3d():
+    return kernels.bias_relu, (randn(4, 5, 7), randn(7))
+
+
+def case_lstm_pointwise():
+    return kernels.lstm_pointwise, (randn(16, 4 * 24, scale=3.0), randn(16, 24))
+
+
+def case_softmax_cross_entropy_grad():
+    return kernels.softmax_cross_entropy_grad, (randn(37, 10, scale=4.0), RNG.integers(0, 10, 37))
+
+
+def case_sum_of_squares():
+    return kernels.sum_of_squares, (randn(1000, 17),)
+
+
+def case_sum_of_squares_scalar():
+    return kernels.sum_of_squares, (randn(),)
+
+
+def case_im2col_padded():
+    return (lambda x: kernels.im2col(x, 3, 3, 1, 1)), (randn(2, 3, 9, 8),)
+
+
+def case_im2col_strided():
+    return (lambda x: kernels.im2col(x, 3, 2, (2, 3), (1, 0))), (randn(3, 4, 11, 10),)
+
+
+CASES = [v for k, v in sorted(globals().items()) if k.startswith("case_")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__[5:])
+def test_kernel_on_cuda_matches_numpy_reference(case):
+    fn, args = case()
+    check(case.__name__[5:], fn(*args), fn(*cuda(*args)))
+
+
+def test_mixed_devices_raise():
+    x, b = randn(2, 3), randn(3)
+    with pytest.raises(RuntimeError, match="different devices"):
+        kernels.bias_relu(cuda(x)[0], b)
