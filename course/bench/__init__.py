@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ def measure(
     min_sample_time: float = 2e-3,
     device: str = "cpu",
     max_time: float | None = None,
+    settle: float | None = None,
 ) -> Timing:
     """Time ``fn()``: ``warmup`` untimed calls, then ``repeat`` samples of ``number`` calls.
 
@@ -83,7 +85,15 @@ def measure(
     and call overhead vanish). On a GPU device every sample ends with a synchronisation, so
     queued kernels are counted. ``max_time`` (seconds) caps the total: fewer samples, never
     fewer than 3.
+
+    First the process sleeps ``settle`` seconds (default 0.12, none in a quick run): after a
+    call, OpenBLAS's worker threads keep spinning on the cores for about 0.1 s (OpenMP's, for
+    torch, briefly too), and a library timed right after another fights those threads.
+    Measured here: a 512 x 512 torch matmul right after a NumPy one took 3x as long as alone.
     """
+    if settle is None:
+        settle = 0.0 if os.environ.get("COURSE_QUICK", "") not in ("", "0") else 0.12
+    time.sleep(settle)
     sync = _sync_for(device)
     clock = time.perf_counter
     for _ in range(warmup):
