@@ -161,45 +161,54 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         # Each window hands its gradient to the first offset that equals its max, as
-        # PyTorch does on ties: `left` holds what no earlier offset has claimed yet.
+        # PyTorch does on ties (e.g. zeros after a ReLU).
         xp = get_array_module(grad)
         (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
         buf, out = self.buf, self.out
-        tiles = _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes)
-        hit_all = None
-        if tiles is not None:  # windows tile x: one compare over the whole input
-            shape = list(tiles.shape)
-            shape[axes[0] + 1] = shape[axes[1] + 2] = 1
-            hit_all = tiles == out.reshape(shape)
-            if int(xp.count_nonzero(hit_all)) == out.size:  # no ties: one winner per window
-                gx = hit_all * grad.transpose(perm).reshape(shape)
-                return gx.reshape(buf.shape).transpose(inverse)
-            hit_all = hit_all.reshape(buf.shape)  # ties (e.g. zeros after a ReLU): loop below
-        disjoint = stride[0] >= kh and stride[1] >= kw
-        if tiles is not None:
+        if stride[0] < kh or stride[1] < kw:
+            return self._backward_overlapping(grad)
+        # Disjoint windows: each offset writes its own elements. `claimed` marks windows whose
+        # max an earlier offset already took; the masks are bool, the views out-sized.
+        if _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes) is not None:
             gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
         else:
             gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
-        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        g = xp.ascontiguousarray(grad.transpose(perm))
+        claimed = xp.empty(out.shape, dtype=bool)
         hit = xp.empty(out.shape, dtype=bool)
-        share = None if disjoint else xp.empty_like(left)
         last = kh * kw - 1
         for k in range(kh * kw):
             i, j = divmod(k, kw)
-            if hit_all is not None:
-                hit = _window(hit_all, i, j, ho, wo, stride, axes)
+            win = _window(buf, i, j, ho, wo, stride, axes)
+            if k == 0:
+                xp.equal(win, out, out=claimed)
+                mask = claimed
             else:
-                xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
-            view = _window(gbuf, i, j, ho, wo, stride, axes)
-            if disjoint:  # windows do not overlap: write straight into the gradient
-                xp.multiply(left, hit, out=view)
+                xp.equal(win, out, out=hit)
+                xp.greater(hit, claimed, out=hit)  # hit and not claimed
                 if k < last:
-                    left -= view
-            else:
-                xp.multiply(left, hit, out=share)
-                view += share
-                if k < last:
-                    left -= share
+                    claimed |= hit
+                mask = hit
+            xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
+        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
+
+    def _backward_overlapping(self, grad):
+        # `left` holds what no earlier offset has claimed yet; overlapping windows add up.
+        xp = get_array_module(grad)
+        (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
+        buf, out = self.buf, self.out
+        gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
+        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        hit = xp.empty(out.shape, dtype=bool)
+        share = xp.empty_like(left)
+        last = kh * kw - 1
+        for k in range(kh * kw):
+            i, j = divmod(k, kw)
+            xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+            xp.multiply(left, hit, out=share)
+            _window(gbuf, i, j, ho, wo, stride, axes)[...] += share
+            if k < last:
+                left -= share
         return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
 
 
