@@ -63,20 +63,50 @@ class Conv2d(Function):
         need = self.needs_grad
         gw = gb = gx = None
         if need[1]:
-            gw = (g.T @ self.cols).reshape(cout, kh, kw, c).transpose(0, 3, 1, 2).copy()
+            # cols.T @ g, not g.T @ cols: OpenBLAS is faster with the long dim as the inner one
+            gw = (self.cols.T @ g).reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
         if len(need) > 2 and need[2]:
             gb = xp.ones(g.shape[0], dtype=g.dtype) @ g  # a GEMV: far faster than sum(axis=0)
         if need[0]:
             # d(cols) as one batched GEMM laid out (offset, rows, c), so that col2im adds
             # whole contiguous rows of each kernel offset into the padded gradient.
             w_k = xp.ascontiguousarray(self.w_mat.reshape(cout, kh * kw, c).transpose(1, 0, 2))
-            dcols = xp.matmul(g, w_k).reshape(kh * kw, n, ho, wo, c)
-            gbuf = xp.zeros((n, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
-            for k in range(kh * kw):
-                i, j = divmod(k, kw)
-                _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
+            hp, wp = h + 2 * py, wd + 2 * px
+            gbuf = xp.zeros((n, hp, wp, c), dtype=grad.dtype)
+            if stride == (1, 1):
+                _col2im_stride1(gbuf, g.reshape(n, ho, wo, cout), w_k, (kh, kw), (dy, dx))
+            else:
+                dcols = xp.matmul(g, w_k).reshape(kh * kw, n, ho, wo, c)
+                for k in range(kh * kw):
+                    i, j = divmod(k, kw)
+                    _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
             gx = gbuf[:, py : py + h, px : px + wd].transpose(0, 3, 1, 2)
         return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+
+def _col2im_stride1(gbuf, g, w_k, kernel, dilation):
+    """Add d(cols) = g @ w_k into the padded NHWC gradient ``gbuf``, for stride 1.
+
+    g is laid on the padded width (zeros in the extra columns), so output pixel (y, x) and
+    input pixel (y + i*dy, x + j*dx) sit at a fixed flat distance: each kernel offset adds one
+    long contiguous run per image instead of a strided window with short inner loops.
+    """
+    xp = get_array_module(gbuf)
+    n, hp, wp, c = gbuf.shape
+    _, ho, wo, cout = g.shape
+    (kh, kw), (dy, dx) = kernel, dilation
+    if wp != wo:
+        gp = xp.zeros((n, ho, wp, cout), dtype=g.dtype)
+        gp[:, :, :wo] = g
+    else:
+        gp = g
+    dcols = xp.matmul(gp.reshape(-1, cout), w_k).reshape(kh * kw, n, ho * wp * c)
+    flat = gbuf.reshape(n, hp * wp * c)
+    length = ((ho - 1) * wp + wo) * c  # the last row's padding columns would run past the end
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        start = (i * dy * wp + j * dx) * c
+        flat[:, start : start + length] += dcols[k, :, :length]
 
 
 def _im2col(buf, kernel, ho, wo, stride, dilation):
@@ -161,45 +191,54 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         # Each window hands its gradient to the first offset that equals its max, as
-        # PyTorch does on ties: `left` holds what no earlier offset has claimed yet.
+        # PyTorch does on ties (e.g. zeros after a ReLU).
         xp = get_array_module(grad)
         (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
         buf, out = self.buf, self.out
-        tiles = _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes)
-        hit_all = None
-        if tiles is not None:  # windows tile x: one compare over the whole input
-            shape = list(tiles.shape)
-            shape[axes[0] + 1] = shape[axes[1] + 2] = 1
-            hit_all = tiles == out.reshape(shape)
-            if int(xp.count_nonzero(hit_all)) == out.size:  # no ties: one winner per window
-                gx = hit_all * grad.transpose(perm).reshape(shape)
-                return gx.reshape(buf.shape).transpose(inverse)
-            hit_all = hit_all.reshape(buf.shape)  # ties (e.g. zeros after a ReLU): loop below
-        disjoint = stride[0] >= kh and stride[1] >= kw
-        if tiles is not None:
+        if stride[0] < kh or stride[1] < kw:
+            return self._backward_overlapping(grad)
+        # Disjoint windows: each offset writes its own elements. `claimed` marks windows whose
+        # max an earlier offset already took; the masks are bool, the views out-sized.
+        if _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes) is not None:
             gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
         else:
             gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
-        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        g = xp.ascontiguousarray(grad.transpose(perm))
+        claimed = xp.empty(out.shape, dtype=bool)
         hit = xp.empty(out.shape, dtype=bool)
-        share = None if disjoint else xp.empty_like(left)
         last = kh * kw - 1
         for k in range(kh * kw):
             i, j = divmod(k, kw)
-            if hit_all is not None:
-                hit = _window(hit_all, i, j, ho, wo, stride, axes)
+            win = _window(buf, i, j, ho, wo, stride, axes)
+            if k == 0:
+                xp.equal(win, out, out=claimed)
+                mask = claimed
             else:
-                xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
-            view = _window(gbuf, i, j, ho, wo, stride, axes)
-            if disjoint:  # windows do not overlap: write straight into the gradient
-                xp.multiply(left, hit, out=view)
+                xp.equal(win, out, out=hit)
+                xp.greater(hit, claimed, out=hit)  # hit and not claimed
                 if k < last:
-                    left -= view
-            else:
-                xp.multiply(left, hit, out=share)
-                view += share
-                if k < last:
-                    left -= share
+                    claimed |= hit
+                mask = hit
+            xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
+        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
+
+    def _backward_overlapping(self, grad):
+        # `left` holds what no earlier offset has claimed yet; overlapping windows add up.
+        xp = get_array_module(grad)
+        (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
+        buf, out = self.buf, self.out
+        gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
+        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
+        hit = xp.empty(out.shape, dtype=bool)
+        share = xp.empty_like(left)
+        last = kh * kw - 1
+        for k in range(kh * kw):
+            i, j = divmod(k, kw)
+            xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+            xp.multiply(left, hit, out=share)
+            _window(gbuf, i, j, ho, wo, stride, axes)[...] += share
+            if k < last:
+                left -= share
         return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
 
 
