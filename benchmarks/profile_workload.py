@@ -1,0 +1,34 @@
+"""Profile our side of a `course bench` workload: where does a training step spend its time?
+
+Run: python benchmarks/profile_workload.py cnn [--steps 50] [--top 25]
+Timing against torch is `course bench`'s job; this shows cProfile's view of our step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+
+from course.bench import workloads as W
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("workload", choices=sorted(W.TRAINING))
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    step = W.TRAINING[args.workload]().ours
+    for _ in range(5):  # warm-up: allocator, BLAS threads, caches
+        step()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.steps):
+        step()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
