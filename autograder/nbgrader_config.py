@@ -19,6 +19,9 @@ c.CourseDirectory.course_id = "dl-from-scratch"
 # One cell may run for at most this long; lessons in quick mode take a few seconds in all.
 c.Execute.timeout = 120
 c.ExecutePreprocessor.timeout = 120
+# Every output is collected once the last cell has run, so the kernel can be killed rather
+# than asked to exit: measured here, a graceful shutdown cost 1.2 s of a 4.6 s grade.
+c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
 # Every generated stub looks the same; solution markers outside answer cells are an error.
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
