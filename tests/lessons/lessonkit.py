@@ -47,3 +47,15 @@ class Builds:
             build([lesson_id], root=ROOT, course_dir=tmp / "course", lessons_dir=tmp / "lessons")
             self.cache[key] = tmp
         return self.cache[key]
+
+
+def tiny_course(tmp_path: Path, source: str, lesson_id: str = "00_tiny") -> Path:
+    """A throwaway course repository under ``tmp_path`` holding one lesson source and this
+    repository's nbgrader configuration; returns its root."""
+    path = tmp_path / "solutions" / lesson_id / f"{lesson_id}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(source)
+    (tmp_path / "autograder").mkdir()
+    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
+    return tmp_path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from lessonkit import ROOT, lesson_params, wrong_answers
+from lessonkit import ROOT, lesson_params, tiny_course, wrong_answers
 
 from course.grading import grade_notebook
 
@@ -56,7 +56,9 @@ def test_wrong_answers_score_zero(lesson_id, builds, tmp_path):
     nbformat.write(with_wrong_answers(nb, module.WRONG), submission)
     result = grade_notebook(lesson_id, submission, course_dir=builds(lesson_id) / "course")
     assert result.completed, result.log
-    scored = {name: result.scores[f"test_{name}"] for name in names if result.scores[f"test_{name}"]}
+    scored = {
+        name: result.scores[f"test_{name}"] for name in names if result.scores[f"test_{name}"]
+    }
     assert not scored, f"wrong answers got points: {scored}"
 
 
@@ -68,7 +70,9 @@ def test_visible_tests_pass_the_plausible_wrong_answers(lesson_id, builds, tmp_p
     nb = with_wrong_answers(nb, module.WRONG)
     client_nb = run_allowing_errors(nb, tmp_path)
     errors = {
-        cell.metadata["nbgrader"]["grade_id"]: [o.ename for o in cell.outputs if o.output_type == "error"]
+        cell.metadata["nbgrader"]["grade_id"]: [
+            o.ename for o in cell.outputs if o.output_type == "error"
+        ]
         for cell in client_nb.cells
         if cell.cell_type == "code" and "nbgrader" in cell.metadata
     }
@@ -125,16 +129,13 @@ def test_deleted_test_cell_is_restored_and_graded(tmp_path):
     """A learner who deletes a test cell is graded anyway (OverwriteCells.add_missing_cells)."""
     from course.release import build
 
-    source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
-    source.parent.mkdir(parents=True)
-    source.write_text(TINY)
-    (tmp_path / "autograder").mkdir()
-    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
-    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
+    tiny_course(tmp_path, TINY)
     build(None, root=tmp_path)
     course_dir = tmp_path / "autograder" / "course"
     solution = nbformat.read(course_dir / "source" / "00_tiny" / "00_tiny.ipynb", as_version=4)
-    solution.cells = [c for c in solution.cells if c.metadata["nbgrader"]["grade_id"] != "test_double"]
+    solution.cells = [
+        c for c in solution.cells if c.metadata["nbgrader"]["grade_id"] != "test_double"
+    ]
     nbformat.write(solution, tmp_path / "submission.ipynb")
     result = grade_notebook("00_tiny", tmp_path / "submission.ipynb", root=tmp_path)
     assert result.completed, result.log

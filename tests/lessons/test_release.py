@@ -7,7 +7,7 @@ import re
 import jupytext
 import nbformat
 import pytest
-from lessonkit import ROOT, lesson_params
+from lessonkit import ROOT, lesson_params, tiny_course
 
 from course import lessons
 from course.release import StaleLessonsError, release
@@ -84,7 +84,9 @@ def test_release_leaks_no_solution_or_hidden_test(lesson_id):
 def test_lesson_structure(lesson_id):
     """A setup cell first, >= 5 exercises, each answer cell followed by its test cell."""
     nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.cell_type == "code"]
+    ids = [
+        c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.cell_type == "code"
+    ]
     assert ids[0] == "setup", f"{lesson_id}: the first code cell must be the setup cell"
     exercises = [i[3:] for i in ids if i and i.startswith("ex_")]
     assert len(exercises) >= 5, f"{lesson_id}: {len(exercises)} exercises, need >= 5"
@@ -119,12 +121,8 @@ def double(x):
 
 def test_check_names_the_stale_lesson(tmp_path):
     """`release(check=True)` passes on a fresh build, then fails naming the edited lesson."""
+    tiny_course(tmp_path, TINY)
     source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
-    source.parent.mkdir(parents=True)
-    source.write_text(TINY)
-    (tmp_path / "autograder").mkdir()
-    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
-    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
     [written] = release(root=tmp_path)
     assert "raise NotImplementedError()" in written.read_text()
     assert "2 * x" not in written.read_text()
