@@ -367,7 +367,7 @@ def _run_backward(root: Tensor, grad, retain_graph: bool, seed_is_ours: bool = T
 def _accumulate_leaf(leaf: Tensor, g, handed_out: set[int]) -> None:
     if leaf.grad is None:
         # Never store one array in two places or a read-only view: users may edit .grad in place.
-        if id(g) in handed_out or not g.flags.writeable:
+        if id(g) in handed_out or not backend.writeable(g):
             g = g.copy()
         handed_out.add(id(g))
         leaf.grad = _wrap(g, False, None)

@@ -86,6 +86,19 @@ def synchronize(device: str = "cpu") -> None:
         cp.cuda.get_current_stream().synchronize()
 
 
+def writeable(x) -> bool:
+    """True when ``x`` may be edited in place without touching memory that other arrays see.
+
+    NumPy marks broadcast views read-only. CuPy has no such flag (its ``flags`` lack
+    ``writeable``), so there a view with a zero stride over more than one element counts
+    as read-only: writing one of its elements would change many.
+    """
+    flags = x.flags
+    if hasattr(flags, "writeable"):
+        return bool(flags.writeable)
+    return all(step != 0 for step, n in zip(x.strides, x.shape, strict=True) if n > 1)
+
+
 def scatter_add(out, index, values) -> None:
     """``out[index] += values`` where repeated indices add up (unbuffered)."""
     if cp is not None and isinstance(out, cp.ndarray):

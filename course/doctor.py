@@ -73,7 +73,7 @@ def torch_row() -> Row:
 
 
 def gpu_rows() -> list[Row]:
-    cupy_version = machine.version("cupy-cuda12x") or machine.version("cupy")
+    cupy_version = machine.cupy_version()
     smi = machine.nvidia_smi()
     details = machine.gpu_details()
     if details:

@@ -62,6 +62,16 @@ def gpu_name() -> str | None:
     return name.decode() if isinstance(name, bytes) else name
 
 
+def cupy_version() -> str | None:
+    """CuPy's version, whichever wheel provides it (cupy-cuda12x, cupy-cuda13x, cupy)."""
+    if backend.cp is not None:
+        return backend.cp.__version__
+    for name in ("cupy-cuda13x", "cupy-cuda12x", "cupy-cuda11x", "cupy"):
+        if found := version(name):  # installed, but the import failed
+            return found
+    return None
+
+
 def facts() -> dict:
     """Everything a benchmark result should carry to be comparable."""
     import torch
@@ -73,7 +83,7 @@ def facts() -> dict:
         "python": sys.version.split()[0],
         "numpy": version("numpy"),
         "torch": version("torch"),
-        "cupy": version("cupy-cuda12x") or version("cupy"),
+        "cupy": cupy_version(),
         "blas": blas.get("library"),
         "blas_kernel": blas.get("kernel"),
         "blas_threads": blas.get("threads"),

@@ -94,3 +94,27 @@ def test_index_lists_and_numpy_arrays_follow_the_indexed_tensor(fake_cuda):
         out = x[index]
         assert out.device == "cuda"
         np.testing.assert_array_equal(np.asarray(out.data), [[4, 5], [0, 1]])
+
+
+class _CupyLikeArray:
+    """What backend.writeable sees of a CuPy array: flags without `writeable`."""
+
+    class flags:  # noqa: N801 - mirrors the attribute name
+        c_contiguous = True
+
+    def __init__(self, a: np.ndarray):
+        self.shape, self.strides = a.shape, a.strides
+
+
+def test_writeable_on_numpy_follows_the_flag():
+    a = np.zeros((3, 4), np.float32)
+    assert backend.writeable(a)
+    assert not backend.writeable(np.broadcast_to(a[0], (3, 4)))
+
+
+def test_writeable_on_a_gpu_array_treats_zero_strides_as_read_only():
+    a = np.zeros((3, 4), np.float32)
+    assert backend.writeable(_CupyLikeArray(a))
+    assert backend.writeable(_CupyLikeArray(a[:, :1]))
+    assert not backend.writeable(_CupyLikeArray(np.broadcast_to(a[0], (3, 4))))
+    assert backend.writeable(_CupyLikeArray(np.broadcast_to(a[0, 0], (1, 1))))
