@@ -9,6 +9,8 @@ What each kernel saves over the unfused NumPy-style code:
 - ``bias_relu``: one read of x and one write, instead of a temporary for x + bias.
 - ``lstm_pointwise``: four activations, the cell update and tanh(c) in one launch
   instead of about a dozen, each reading and writing (B, H) arrays.
+- ``lstm_step_forward`` / ``lstm_step_backward``: what course.ops.rnn runs per time step
+  on the GPU: one launch each instead of eight and six (launches, not bytes, bound a step).
 - ``softmax_cross_entropy_grad``: exp, divide, one-hot subtract and 1/N in one pass.
 - ``sum_of_squares``: squares never reach memory (ReductionKernel maps, then adds).
 - ``im2col``: one thread per output element gathers from the input, padding included.
@@ -53,6 +55,64 @@ def _lstm_kernel(cp):
         h = out_g * tanh_c;
         """,
         "course_lstm_pointwise",
+    )
+
+
+@functools.cache
+def _lstm_step_forward_kernel(cp):
+    # One thread per (b, j) of the (B, H) state; it reads the four gates of its column from
+    # the (B, 4H) rows of acts and rec (pre-activations with the sigmoid gates halved) and
+    # writes the activated gates back into acts: one launch per step instead of eight.
+    return cp.ElementwiseKernel(
+        "T c_prev, raw T rec, int32 hid",
+        "T c, T tanh_c, T h, raw T acts",
+        """
+        const ptrdiff_t k = (i / hid) * 4 * hid + i % hid;
+        const T gi = tanh(acts[k] + rec[k]) * (T)0.5 + (T)0.5;
+        const T gf = tanh(acts[k + hid] + rec[k + hid]) * (T)0.5 + (T)0.5;
+        const T gg = tanh(acts[k + 2 * hid] + rec[k + 2 * hid]);
+        const T go = tanh(acts[k + 3 * hid] + rec[k + 3 * hid]) * (T)0.5 + (T)0.5;
+        acts[k] = gi;
+        acts[k + hid] = gf;
+        acts[k + 2 * hid] = gg;
+        acts[k + 3 * hid] = go;
+        const T cn = gf * c_prev + gi * gg;
+        const T tc = tanh(cn);
+        c = cn;
+        tanh_c = tc;
+        h = go * tc;
+        """,
+        "course_lstm_step_forward",
+    )
+
+
+_LSTM_BACKWARD_BODY = """
+    const ptrdiff_t k = (i / hid) * 4 * hid + i % hid;
+    const T dht = dh{add_grad};
+    const T dct = dc + dht * dc_from_h;
+    da[k] = dct * part[k];
+    da[k + hid] = dct * part[k + hid];
+    da[k + 2 * hid] = dct * part[k + 2 * hid];
+    da[k + 3 * hid] = dht * part[k + 3 * hid];
+    dh = dht;
+    dc = dct * f;
+"""
+
+
+@functools.cache
+def _lstm_step_backward_kernel(cp, with_grad: bool):
+    # One thread per (b, j): the output gradient, the cell gradient and all four gate
+    # gradients of one step in one launch instead of six.
+    inputs = (
+        "T g, T dc_from_h, T f, raw T part, int32 hid"
+        if with_grad
+        else ("T dc_from_h, T f, raw T part, int32 hid")
+    )
+    return cp.ElementwiseKernel(
+        inputs,
+        "T dh, T dc, raw T da",
+        _LSTM_BACKWARD_BODY.format(add_grad=" + g" if with_grad else ""),
+        "course_lstm_step_backward" + ("_grad" if with_grad else ""),
     )
 
 
@@ -119,6 +179,22 @@ def lstm_pointwise(gates, c_prev):
     gates = cp.ascontiguousarray(gates)  # the kernel indexes rows of 4H contiguous gates
     h, c, i, f, g, o, tanh_c = _lstm_kernel(cp)(gates, c_prev, c_prev.shape[1])
     return h, c, i, f, g, o, tanh_c
+
+
+def lstm_step_forward(acts, rec, c_prev, c, tanh_c, h):
+    cp = get_array_module(acts)
+    _lstm_step_forward_kernel(cp)(c_prev, rec, c.shape[1], c, tanh_c, h, acts)
+    return acts, c, tanh_c, h
+
+
+def lstm_step_backward(dh, grad_t, dc, dc_from_h, part, f, da):
+    cp = get_array_module(dh)
+    hid = dh.shape[1]
+    if grad_t is None:
+        _lstm_step_backward_kernel(cp, False)(dc_from_h, f, part, hid, dh, dc, da)
+    else:
+        _lstm_step_backward_kernel(cp, True)(grad_t, dc_from_h, f, part, hid, dh, dc, da)
+    return dh, dc, da
 
 
 def softmax_cross_entropy_grad(logits, target):

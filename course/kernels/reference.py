@@ -6,6 +6,8 @@ which is how the GPU tests compare a kernel with its reference on the same devic
 
 from __future__ import annotations
 
+import functools
+
 from course.backend import get_array_module
 
 
@@ -36,6 +38,60 @@ def lstm_pointwise(gates, c_prev):
     c += i * g
     tanh_c = xp.tanh(c)
     return o * tanh_c, c, i, f, g, o, tanh_c
+
+
+@functools.cache
+def _gate_affine(xp, hid: int, dtype):
+    """(scale, shift) over the 4H gate columns: 0.5 and 0.5 for the sigmoid gates i, f, o,
+    1 and 0 for the tanh gate g, so sigmoid(z) = tanh(z / 2) * 0.5 + 0.5 for the halved z."""
+    scale = xp.full(4 * hid, 0.5, dtype=dtype)
+    scale[2 * hid : 3 * hid] = 1
+    shift = scale.copy()
+    shift[2 * hid : 3 * hid] = 0
+    return scale, shift
+
+
+def lstm_step_forward(acts, rec, c_prev, c, tanh_c, h):
+    """One LSTM step in place; returns (acts, c, tanh_c, h), the arrays it wrote.
+
+    ``acts`` (B, 4H) holds this step's input projection and ``rec`` (B, 4H) the recurrent
+    term h_{t-1} @ W_hh.T, both with the sigmoid gates' columns already halved, so ONE tanh
+    serves all four gates. ``acts`` gets the activated gates (i, f, g, o), then c, tanh(c)
+    and h = o * tanh(c) are written into the (B, H) arrays ``c``, ``tanh_c`` and ``h``.
+    """
+    xp = get_array_module(acts)
+    hid = c.shape[1]
+    scale, shift = _gate_affine(xp, hid, acts.dtype)
+    acts += rec
+    xp.tanh(acts, out=acts)
+    acts *= scale
+    acts += shift
+    i, f, g, o = (acts[:, k * hid : (k + 1) * hid] for k in range(4))
+    xp.multiply(f, c_prev, out=c)
+    c += xp.multiply(i, g, out=tanh_c)  # tanh_c is scratch until the next line
+    xp.tanh(c, out=tanh_c)
+    xp.multiply(o, tanh_c, out=h)
+    return acts, c, tanh_c, h
+
+
+def lstm_step_backward(dh, grad_t, dc, dc_from_h, part, f, da):
+    """One reverse LSTM step in place; returns (dh, dc, da), the arrays it wrote.
+
+    dh += grad_t (the loss's gradient for h_t; None adds nothing); dc += dh * dc_from_h;
+    the gate gradients go into ``da`` (B, 4H): dc * part for i, f, g and dh * part for o;
+    last dc *= f, which makes dc the gradient for c_{t-1}. ``dc_from_h`` is scratch: its
+    values are undefined afterwards.
+    """
+    xp = get_array_module(dh)
+    b, hid = dh.shape
+    if grad_t is not None:
+        dh += grad_t
+    dc += xp.multiply(dh, dc_from_h, out=dc_from_h)
+    da4, part4 = da.reshape(b, 4, hid), part.reshape(b, 4, hid)
+    xp.multiply(dc[:, None, :], part4[:, :3], out=da4[:, :3])
+    xp.multiply(dh, part4[:, 3], out=da4[:, 3])
+    dc *= f
+    return dh, dc, da
 
 
 def softmax_cross_entropy_grad(logits, target):
@@ -77,4 +133,12 @@ def im2col(x, kh, kw, stride, padding):
     return cols.reshape(n * ho * wo, c * kh * kw)
 
 
-__all__ = ["bias_relu", "lstm_pointwise", "softmax_cross_entropy_grad", "sum_of_squares", "im2col"]
+__all__ = [
+    "bias_relu",
+    "lstm_pointwise",
+    "lstm_step_forward",
+    "lstm_step_backward",
+    "softmax_cross_entropy_grad",
+    "sum_of_squares",
+    "im2col",
+]

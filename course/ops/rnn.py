@@ -11,6 +11,7 @@ state stacked after them (LSTM: ``(T + 1, B, H)``); ``course.nn.rnn`` slices the
 
 from __future__ import annotations
 
+from course import kernels
 from course.autograd import Function
 from course.backend import get_array_module
 
@@ -58,7 +59,7 @@ class RNNSequence(Function):
         w_hh_t = xp.ascontiguousarray(w_hh.T)
         tmp = xp.empty_like(h0)
         for t in range(steps):
-            xp.matmul(hs[t], w_hh_t, out=tmp)
+            xp.dot(hs[t], w_hh_t, out=tmp)
             h = xp.add(pre[t], tmp, out=hs[t + 1])
             if nonlinearity == "tanh":
                 xp.tanh(h, out=h)
@@ -83,7 +84,7 @@ class RNNSequence(Function):
         for t in range(grad.shape[0] - 1, -1, -1):
             xp.add(grad[t], dh_next, out=dh)
             xp.multiply(dh, deriv[t], out=da[t])
-            xp.matmul(da[t], self.w_hh, out=dh_next)
+            xp.dot(da[t], self.w_hh, out=dh_next)
         gx, *rest = _weight_grads(self, da, hs[:-1])
         return (gx, dh_next if self.needs_grad[1] else None, *rest)
 
@@ -99,31 +100,22 @@ class LSTMSequence(Function):
 
     def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
         xp = get_array_module(x)
+        step = kernels.for_device(x).lstm_step_forward  # NumPy calls, or one CUDA launch
         steps, hidden = x.shape[0], h0.shape[1]
         # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5: scale the sigmoid gates' columns by 1/2 (in
-        # the weights, once), then ONE tanh over the 4H block and one multiply-add per step.
+        # the weights, once), then ONE tanh over the 4H block per step (see the kernel).
         scale = xp.full(4 * hidden, 0.5, dtype=x.dtype)
         scale[2 * hidden : 3 * hidden] = 1
-        shift = scale.copy()
-        shift[2 * hidden : 3 * hidden] = 0
         self.x2, acts = _project(x, w_ih, b_ih, b_hh, scale)
         w_hh_t = xp.ascontiguousarray((w_hh * scale[:, None]).T)
         hs = xp.empty((steps + 2,) + h0.shape, dtype=x.dtype)  # h0, h_1..h_T, c_T
         cs = xp.empty((steps + 1,) + c0.shape, dtype=x.dtype)  # c0, c_1..c_T
         tanh_cs = xp.empty((steps,) + c0.shape, dtype=x.dtype)
         hs[0], cs[0] = h0, c0
-        tmp4, tmp = xp.empty_like(acts[0]), xp.empty_like(h0)
+        rec = xp.empty_like(acts[0])
         for t in range(steps):
-            a = acts[t]
-            xp.matmul(hs[t], w_hh_t, out=tmp4)
-            a += tmp4
-            xp.tanh(a, out=a)
-            a *= scale
-            a += shift
-            i, f, g, o = (a[:, k * hidden : (k + 1) * hidden] for k in range(4))
-            c = xp.multiply(f, cs[t], out=cs[t + 1])
-            c += xp.multiply(i, g, out=tmp)
-            xp.multiply(o, xp.tanh(c, out=tanh_cs[t]), out=hs[t + 1])
+            xp.dot(hs[t], w_hh_t, out=rec)
+            step(acts[t], rec, cs[t], cs[t + 1], tanh_cs[t], hs[t + 1])
         hs[steps + 1] = cs[steps]
         self.acts, self.hs, self.cs, self.tanh_cs = acts, hs, cs, tanh_cs
         self.w_ih, self.w_hh, self.x_shape = w_ih, w_hh, x.shape
@@ -148,28 +140,20 @@ class LSTMSequence(Function):
                 xp.subtract(1, gate, out=block)
                 block *= gate
             block *= partner
-        part4 = part.reshape(steps, batch, 4, hidden)
         dc_from_h = tanh_cs * tanh_cs  # dh_t -> dc_t: o * (1 - tanh(c)^2)
         xp.subtract(1, dc_from_h, out=dc_from_h)
         dc_from_h *= o
 
         da = xp.empty_like(acts)
-        da4 = da.reshape(steps, batch, 4, hidden)
-        dh, tmp = xp.empty_like(tanh_cs[0]), xp.empty_like(tanh_cs[0])
-        dh_next = xp.zeros_like(dh)
+        step = kernels.for_device(grad).lstm_step_backward  # NumPy calls, or one CUDA launch
+        dh = xp.zeros_like(tanh_cs[0])  # dh_{t+1} -> dh_t: holds W_hh's share, then adds grad[t]
         dc = grad[steps].copy()
         # Many-to-one models use only h_T: then no output gradient needs adding per step.
         outputs_used = bool(grad[: steps - 1].any())
         for t in range(steps - 1, -1, -1):
-            if outputs_used or t == steps - 1:
-                xp.add(grad[t], dh_next, out=dh)
-            else:
-                dh, dh_next = dh_next, dh
-            dc += xp.multiply(dh, dc_from_h[t], out=tmp)
-            xp.multiply(dc[:, None, :], part4[t, :, :3], out=da4[t, :, :3])
-            xp.multiply(dh, part4[t, :, 3], out=da4[t, :, 3])
-            dc *= f[t]
-            xp.matmul(da[t], self.w_hh, out=dh_next)
+            grad_t = grad[t] if outputs_used or t == steps - 1 else None
+            step(dh, grad_t, dc, dc_from_h[t], part[t], f[t], da[t])
+            xp.dot(da[t], self.w_hh, out=dh)
         gx, *rest = _weight_grads(self, da, self.hs[:steps])
         need = self.needs_grad
-        return (gx, dh_next if need[1] else None, dc if need[2] else None, *rest)
+        return (gx, dh if need[1] else None, dc if need[2] else None, *rest)

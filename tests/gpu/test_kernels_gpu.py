@@ -41,6 +41,29 @@ def case_lstm_pointwise():
     return kernels.lstm_pointwise, (randn(16, 4 * 24, scale=3.0), randn(16, 24))
 
 
+def _fresh(fn):
+    """In-place kernels: each call works on its own copies, so both devices see the inputs."""
+    return lambda *arrays: fn(*[None if a is None else a.copy() for a in arrays])
+
+
+def case_lstm_step_forward():
+    b, hid = 16, 24
+    args = (randn(b, 4 * hid, scale=3.0), randn(b, 4 * hid), randn(b, hid))
+    return _fresh(kernels.lstm_step_forward), (*args, randn(b, hid), randn(b, hid), randn(b, hid))
+
+
+def case_lstm_step_backward():
+    b, hid = 8, 20
+    dh, g, dc, dch, f = (randn(b, hid) for _ in range(5))
+    part, da = randn(b, 4 * hid), randn(b, 4 * hid)
+    return _fresh(kernels.lstm_step_backward), (dh, g, dc, dch, part, f, da)
+
+
+def case_lstm_step_backward_without_output_grad():
+    fn, (dh, _, dc, dch, part, f, da) = case_lstm_step_backward()
+    return (lambda *a: fn(a[0], None, *a[1:])), (dh, dc, dch, part, f, da)
+
+
 def case_softmax_cross_entropy_grad():
     return kernels.softmax_cross_entropy_grad, (randn(37, 10, scale=4.0), RNG.integers(0, 10, 37))
 

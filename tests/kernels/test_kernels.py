@@ -66,6 +66,65 @@ def test_lstm_pointwise_saturates_without_overflow():
     assert (i, f, g, o) == (1, 0, 1, 0) and c[0, 0] == 1 and h[0, 0] == 0
 
 
+def lstm_step_case(batch, hidden, seed=0):
+    """Random pre-activations z split into (acts, rec) the way course.ops.rnn hands them over."""
+    rng = np.random.default_rng(seed)
+    z = np.asarray(rng.standard_normal((batch, 4 * hidden)) * 3, np.float32)
+    rec = np.asarray(rng.standard_normal((batch, 4 * hidden)), np.float32)
+    scale = np.full(4 * hidden, 0.5, np.float32)
+    scale[2 * hidden : 3 * hidden] = 1
+    c_prev = np.asarray(rng.standard_normal((batch, hidden)), np.float32)
+    return z, z * scale - rec, rec, c_prev
+
+
+@pytest.mark.parametrize("batch, hidden", [(1, 1), (4, 8), (3, 5)])
+def test_lstm_step_forward_is_lstm_pointwise_on_halved_sigmoid_gates(batch, hidden):
+    z, acts, rec, c_prev = lstm_step_case(batch, hidden)
+    c, tanh_c, h = (np.empty_like(c_prev) for _ in range(3))
+    got = kernels.lstm_step_forward(acts, rec, c_prev, c, tanh_c, h)
+    assert got[0] is acts and got[3] is h  # written in place
+    want_h, want_c, i, f, g, o, want_tanh_c = kernels.lstm_pointwise(z, c_prev)
+    assert_close(acts, np.concatenate([i, f, g, o], axis=1), atol=1e-6, name="gates")
+    for name, a, b in (("c", c, want_c), ("tanh_c", tanh_c, want_tanh_c), ("h", h, want_h)):
+        assert_close(a, b, atol=1e-6, name=name)
+
+
+@pytest.mark.parametrize("with_grad", [True, False])
+@pytest.mark.parametrize("batch, hidden", [(1, 1), (4, 8)])
+def test_lstm_step_backward_matches_torch_autograd_of_one_cell(batch, hidden, with_grad):
+    z, _, _, c_prev = lstm_step_case(batch, hidden, seed=1)
+    rng = np.random.default_rng(2)
+    dh_in, grad_h, dc_in = (
+        np.asarray(rng.standard_normal((batch, hidden)), np.float32) for _ in range(3)
+    )
+    tz, tc = torch.from_numpy(z).requires_grad_(), torch.from_numpy(c_prev).requires_grad_()
+    ti, tf, tg, to = tz.chunk(4, dim=1)
+    ti, tf, tg, to = ti.sigmoid(), tf.sigmoid(), tg.tanh(), to.sigmoid()
+    c = tf * tc + ti * tg
+    h = to * c.tanh()
+    dh_total = dh_in + grad_h if with_grad else dh_in
+    ((h * torch.from_numpy(dh_total)).sum() + (c * torch.from_numpy(dc_in)).sum()).backward()
+
+    _, _, i, f, g, o, tanh_c = kernels.lstm_pointwise(z, c_prev)
+    part = np.concatenate(
+        [g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g * g), tanh_c * o * (1 - o)], axis=1
+    )
+    dh, dc, da = dh_in.copy(), dc_in.copy(), np.empty_like(z)
+    kernels.lstm_step_backward(
+        dh, grad_h if with_grad else None, dc, o * (1 - tanh_c**2), part, f, da
+    )
+    assert_close(dh, dh_total, atol=1e-6, name="dh")
+    assert_close(da, tz.grad, atol=1e-5, name="gate gradients")
+    assert_close(dc, tc.grad, atol=1e-5, name="gradient of c_prev")
+
+
+def test_lstm_step_kernels_name_wrong_shapes():
+    z, acts, rec, c_prev = lstm_step_case(2, 3)
+    wrong = r"lstm_step_forward: gate arrays \[\(2, 12\), \(2, 11\)\]"
+    with pytest.raises(ValueError, match=wrong):
+        kernels.lstm_step_forward(acts, rec[:, :11], c_prev, c_prev, c_prev, c_prev)
+
+
 @pytest.mark.parametrize("n, classes", [(1, 1), (1, 5), (8, 10), (33, 3)])
 def test_softmax_cross_entropy_grad_matches_torch_autograd(n, classes):
     logits, target = randn(n, classes, scale=5.0), RNG.integers(0, classes, n)
