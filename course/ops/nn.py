@@ -64,47 +64,49 @@ class Softmax(Function):
 class CrossEntropy(Function):
     """-log softmax(x)[target] per row of x (M, C); the gradient is softmax - onehot.
 
-    Softmax is computed once in forward and saved; backward subtracts 1 at the target
-    columns by fancy indexing, so no one-hot matrix (or int64 array of C columns) is built.
+    Softmax is computed once in forward and saved; the target logits are read, and the
+    gradient's target entries written, through flat positions ``row * C + target``: one
+    gather and one scatter, and no one-hot matrix. ``n_valid`` (targets that are not
+    ``ignore_index``) is known on the host (F.cross_entropy counts it while checking the
+    targets), so nothing here waits for a GPU, and the common case, no ignored target,
+    skips the masking altogether.
     """
 
-    def forward(self, x, target, reduction, ignore_index):
+    def forward(self, x, target, reduction, ignore_index, n_valid):
         xp = get_array_module(x)
-        m = x.shape[0]
-        valid = target != ignore_index
-        safe = xp.where(valid, target, 0) if not valid.all() else target
-        rows = xp.arange(m)
+        m, c = x.shape
+        if n_valid == m:
+            valid, safe = None, target
+        else:
+            valid = target != ignore_index
+            safe = xp.where(valid, target, 0)
         shifted = x - x.max(axis=1, keepdims=True)
+        idx = xp.arange(m) * c + safe  # flat positions of the target logits
         p = xp.exp(shifted)
         total = p.sum(axis=1)
         losses = xp.log(total)
-        losses -= shifted[rows, safe]
-        losses *= valid
+        losses -= xp.take(shifted.reshape(-1), idx)
+        if valid is not None:
+            losses *= valid
         p /= total[:, None]
-        self.p, self.rows, self.safe, self.valid = p, rows, safe, valid
-        self.reduction = reduction
+        self.p, self.idx, self.valid, self.reduction = p, idx, valid, reduction
         if reduction == "none":
             return losses
         if reduction == "sum":
             return losses.sum()
-        # The count stays an array (0-d): converting it to a NumPy scalar would fail for CuPy
-        # arrays and would wait for the GPU.
-        self.count = valid.sum().astype(x.dtype)
-        return losses.sum() / self.count
+        # A NumPy scalar of x's dtype keeps float32 float32; all targets ignored gives NaN,
+        # as in torch.
+        self.inv_count = x.dtype.type(1.0 / n_valid if n_valid else float("nan"))
+        return losses.sum() * self.inv_count
 
     def backward(self, grad):
-        p, rows, safe, valid = self.p, self.rows, self.safe, self.valid
-        if self.reduction == "none":
-            scale = (grad * valid)[:, None]
-        else:
-            scale = grad / self.count if self.reduction == "mean" else grad
-            if not valid.all():
-                scale = (valid * scale).astype(p.dtype)[:, None]
-        gx = p * scale
-        if scale.ndim:
-            gx[rows, safe] -= scale[:, 0]
-        else:
-            gx[rows, safe] -= scale
+        p, valid = self.p, self.valid
+        scale = grad * self.inv_count if self.reduction == "mean" else grad
+        if valid is not None:  # ignored rows get no gradient (not NaN when all are ignored)
+            scale = get_array_module(p).where(valid, scale, 0).astype(p.dtype, copy=False)
+        gx = p * (scale[:, None] if scale.ndim else scale)
+        flat = gx.reshape(-1)
+        flat[self.idx] -= scale
         return gx, None
 
 

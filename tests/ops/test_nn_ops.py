@@ -96,6 +96,19 @@ def test_cross_entropy_custom_ignore_index():
     _check(x.grad, xt.grad, what="grad")
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_every_target_ignored_matches_torch(reduction):
+    rng = np.random.default_rng(5)
+    x, xt = _pair((4, 3), rng)
+    target = np.full(4, -100)
+    out = F.cross_entropy(x, course.tensor(target), reduction=reduction)
+    out_t = tf.cross_entropy(xt, torch.from_numpy(target), reduction=reduction)
+    np.testing.assert_array_equal(np.isnan(out.detach().numpy()), torch.isnan(out_t).numpy())
+    out.sum().backward()
+    out_t.sum().backward()
+    _check(x.grad, xt.grad, what="grad (zero, not NaN)")
+
+
 def test_cross_entropy_huge_logits_are_finite_and_equal_torch():
     x_np = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4], [0.0, 0.0, -1e4]], dtype=np.float32)
     target = np.array([1, 2, 0])
