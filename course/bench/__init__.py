@@ -86,13 +86,15 @@ def measure(
     queued kernels are counted. ``max_time`` (seconds) caps the total: fewer samples, never
     fewer than 3.
 
-    First the process sleeps ``settle`` seconds (default 0.12, none in a quick run): after a
-    call, OpenBLAS's worker threads keep spinning on the cores for about 0.1 s (OpenMP's, for
-    torch, briefly too), and a library timed right after another fights those threads.
-    Measured here: a 512 x 512 torch matmul right after a NumPy one took 3x as long as alone.
+    First the process sleeps ``settle`` seconds (default 0.12 on the CPU; none in a quick run
+    or on a GPU, whose clocks would drop while it idles): after a call, OpenBLAS's worker
+    threads keep spinning on the cores for about 0.1 s (OpenMP's, for torch, briefly too), and
+    a library timed right after another fights those threads. Measured here: a 512 x 512
+    torch matmul right after a NumPy one took 3x as long as alone.
     """
     if settle is None:
-        settle = 0.0 if os.environ.get("COURSE_QUICK", "") not in ("", "0") else 0.12
+        quick = os.environ.get("COURSE_QUICK", "") not in ("", "0")
+        settle = 0.0 if quick or device != "cpu" else 0.12
     time.sleep(settle)
     sync = _sync_for(device)
     clock = time.perf_counter
