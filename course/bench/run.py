@@ -109,19 +109,37 @@ def blas_warning() -> str | None:
     return None
 
 
+# A row whose middle half of samples spans more than this share of its median is flagged:
+# on a shared or throttling machine one slow phase can move a ratio by half (seen here:
+# mlp read 1.49 with a 58 % spread, then 0.91 three times in a row with 5-7 %).
+NOISY_SPREAD = 0.15
+
+
 def format_table(rows: list[dict]) -> str:
     lines = [f"{'workload':<12}{'ours ms':>10}{'torch ms':>10}{'ours/torch':>12}{'spread':>9}"]
+    noisy = []
     for r in rows:
         spread = max(r["ours_spread"], r["torch_spread"])
+        flag = " *" if spread > NOISY_SPREAD else ""
+        if flag:
+            noisy.append(r["workload"])
         lines.append(
             f"{r['workload']:<12}{r['ours_ms']:>10.3f}{r['torch_ms']:>10.3f}"
-            f"{r['ratio']:>12.2f}{100 * spread:>8.0f}%"
+            f"{r['ratio']:>12.2f}{100 * spread:>8.0f}%{flag}"
         )
         if "raw_gflops" in r:
             lines[-1] += (
                 f"   GFLOP/s ours {r['ours_gflops']:.0f}, numpy {r['raw_gflops']:.0f}, "
                 f"torch {r['torch_gflops']:.0f}"
             )
+    if noisy:
+        rerun = " ".join(dict.fromkeys("matmul" if n.startswith("matmul") else n for n in noisy))
+        lines.append(
+            f"* noisy ({', '.join(noisy)}): the middle half of its samples spans more than "
+            f"{100 * NOISY_SPREAD:.0f} % of the median, so do not trust that ratio. Something else "
+            "used the CPU, or the CPU changed speed, while it ran: close other programs and run "
+            f"`course bench {rerun}` again."
+        )
     return "\n".join(lines)
 
 

@@ -38,3 +38,25 @@ def test_compare_reports_a_ratio():
 )
 def test_format_seconds(seconds, text):
     assert format_seconds(seconds) == text
+
+
+def _row(name, ratio, ours_spread, torch_spread=0.02):
+    return {
+        "workload": name, "ours_ms": 1.0, "torch_ms": 1.0 / ratio, "ratio": ratio,
+        "ours_spread": ours_spread, "torch_spread": torch_spread,
+    }  # fmt: skip
+
+
+def test_format_table_flags_noisy_rows_and_says_how_to_rerun():
+    from course.bench.run import NOISY_SPREAD, format_table
+
+    quiet = format_table([_row("mlp", 0.9, 0.05), _row("cnn", 1.5, NOISY_SPREAD)])
+    assert "*" not in quiet and "noisy" not in quiet
+    text = format_table([_row("mlp", 1.49, 0.58), _row("cnn", 1.5, 0.03),
+                         _row("matmul256", 1.1, 0.03, torch_spread=0.2)])  # fmt: skip
+    lines = text.splitlines()
+    assert lines[1].startswith("mlp") and lines[1].endswith("58% *")
+    assert lines[2].endswith("3%")
+    assert lines[3].endswith("20% *")
+    assert "noisy (mlp, matmul256)" in lines[-1]
+    assert "`course bench mlp matmul` again" in lines[-1]
