@@ -57,13 +57,29 @@ def run_gpu_tests(timeout: float = TEST_TIMEOUT_S) -> dict:
     start = time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"pytest -m gpu did not finish in {timeout} s"}
+    except subprocess.TimeoutExpired as e:
+        report.unlink(missing_ok=True)
+        return {
+            "error": f"pytest -m gpu did not finish in {timeout} s",
+            "output": _text(e.stdout) + _text(e.stderr),
+        }
     result = {"returncode": proc.returncode, "seconds": round(time.perf_counter() - start, 1)}
     result.update(junit_counts(report) if report.is_file() else {"error": "no pytest report"})
     result["tail"] = proc.stdout[-2000:]
+    result["output"] = proc.stdout + proc.stderr  # main() keeps it in a log when tests fail
     report.unlink(missing_ok=True)
     return result
+
+
+def _text(out) -> str:
+    """A subprocess's captured output as text (a timeout hands it over as bytes or None)."""
+    if isinstance(out, bytes):
+        return out.decode(errors="replace")
+    return out or ""
+
+
+def tests_failed(tests: dict) -> bool:
+    return "error" in tests or tests.get("failed", 1) != 0 or tests.get("errors", 1) != 0
 
 
 def junit_counts(path: Path) -> dict:
@@ -130,15 +146,23 @@ def main(out: str | None = None, *, cuda_available=backend.cuda_available) -> in
     now = dt.datetime.now(dt.UTC)
     print("GPU check 1/2: pytest -m gpu ...", flush=True)
     tests = run_gpu_tests()
+    output = tests.pop("output", "")
     print(f"  {json.dumps({k: v for k, v in tests.items() if k != 'tail'})}", flush=True)
     print("GPU check 2/2: course bench --device cuda, scales 1 and 16 ...", flush=True)
     rows = run_bench(start + BUDGET_S)
     facts = {**machine.facts(), "gpu_details": machine.gpu_details()}
     path = Path(out) if out else default_path(facts.get("gpu"), now.date())
+    if tests_failed(tests):
+        # The JSON keeps 2000 characters; the first failing run on a new card needs every
+        # traceback, so pytest's whole output goes next to it.
+        log = path.with_name(path.stem + ".pytest.log")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(output or "(pytest printed nothing)\n")
+        tests["log"] = log.name
+        print(f"GPU tests failed: pytest's full output is in {log}", flush=True)
     write(path, payload(tests, rows, facts, time.perf_counter() - start, now))
     print(f"wrote {path}")
-    ok = tests.get("failed", 1) == 0 and tests.get("errors", 1) == 0
-    return 0 if ok and not any("error" in r for r in rows) else 1
+    return 0 if not tests_failed(tests) and not any("error" in r for r in rows) else 1
 
 
 def write(path: Path, data: dict) -> None:

@@ -86,3 +86,30 @@ def test_the_bench_runs_every_workload_at_both_scales_and_records_errors(monkeyp
     assert [r["error"] for r in rows if "error" in r] == ["RuntimeError: out of memory"]
     late = gpu_check.run_bench(deadline=0.0)
     assert all(r["error"] == "skipped: time budget" for r in late) and len(late) == 9
+
+
+def test_a_failing_run_keeps_pytest_s_whole_output_next_to_the_results(monkeypatch, tmp_path):
+    long_output = "FAILED tests/gpu/test_x.py::test_y\n" + "traceback line\n" * 500
+    tests = {"total": 2, "passed": 1, "failed": 1, "errors": 0, "skipped": 0,
+             "tail": long_output[-2000:], "output": long_output}  # fmt: skip
+    fake_check(monkeypatch, tests, [])
+    out = tmp_path / "gpu.json"
+    assert gpu_check.main(str(out), cuda_available=lambda: True) == 1
+    data = json.loads(out.read_text())
+    assert "output" not in data["tests"] and data["tests"]["log"] == "gpu.pytest.log"
+    assert (tmp_path / "gpu.pytest.log").read_text() == long_output
+
+
+def test_a_passing_run_writes_no_log(monkeypatch, tmp_path):
+    tests = {"total": 1, "passed": 1, "failed": 0, "errors": 0, "skipped": 0, "output": "1 passed"}
+    fake_check(monkeypatch, tests, [])
+    assert gpu_check.main(str(tmp_path / "gpu.json"), cuda_available=lambda: True) == 0
+    assert not (tmp_path / "gpu.pytest.log").exists()
+    assert "output" not in json.loads((tmp_path / "gpu.json").read_text())["tests"]
+
+
+def test_a_timed_out_test_run_counts_as_failed(monkeypatch, tmp_path):
+    tests = {"error": "pytest -m gpu did not finish in 180 s", "output": "partial"}
+    fake_check(monkeypatch, tests, [])
+    assert gpu_check.main(str(tmp_path / "gpu.json"), cuda_available=lambda: True) == 1
+    assert (tmp_path / "gpu.pytest.log").read_text() == "partial"
