@@ -181,6 +181,12 @@ def lstm_pointwise(gates, c_prev):
     return h, c, i, f, g, o, tanh_c
 
 
+def matmul_into(a, b, out):
+    # dot, not matmul: CuPy's matmul goes through its gufunc machinery, several us more
+    # host time per launch, and a time step is launch-bound.
+    return get_array_module(a).dot(a, b, out=out)
+
+
 def lstm_step_forward(acts, rec, c_prev, c, tanh_c, h):
     cp = get_array_module(acts)
     _lstm_step_forward_kernel(cp)(c_prev, rec, c.shape[1], c, tanh_c, h, acts)

@@ -51,6 +51,16 @@ def _gate_affine(xp, hid: int, dtype):
     return scale, shift
 
 
+def matmul_into(a, b, out):
+    """out = a @ b for 2-D operands: the recurrent product of one time step.
+
+    NumPy's matmul, not dot: with ``out`` it cost 1.5-6.5 us less per call at the LSTM
+    benchmark's (32, 128) @ (128, 512), measured on a 2-core EPYC (CuPy's dot is the
+    cheaper launch, see ``cuda.matmul_into``).
+    """
+    return get_array_module(a).matmul(a, b, out=out)
+
+
 def lstm_step_forward(acts, rec, c_prev, c, tanh_c, h):
     """One LSTM step in place; returns (acts, c, tanh_c, h), the arrays it wrote.
 

@@ -53,13 +53,14 @@ class RNNSequence(Function):
     def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
         xp = get_array_module(x)
         self.x2, pre = _project(x, w_ih, b_ih, b_hh)
+        matmul_into = kernels.for_device(x).matmul_into
         steps = x.shape[0]
         hs = xp.empty((steps + 1,) + h0.shape, dtype=x.dtype)
         hs[0] = h0
         w_hh_t = xp.ascontiguousarray(w_hh.T)
         tmp = xp.empty_like(h0)
         for t in range(steps):
-            xp.dot(hs[t], w_hh_t, out=tmp)
+            matmul_into(hs[t], w_hh_t, tmp)
             h = xp.add(pre[t], tmp, out=hs[t + 1])
             if nonlinearity == "tanh":
                 xp.tanh(h, out=h)
@@ -81,10 +82,11 @@ class RNNSequence(Function):
         da = xp.empty_like(out)
         dh = xp.empty_like(hs[0])
         dh_next = xp.zeros_like(hs[0])
+        matmul_into = kernels.for_device(grad).matmul_into
         for t in range(grad.shape[0] - 1, -1, -1):
             xp.add(grad[t], dh_next, out=dh)
             xp.multiply(dh, deriv[t], out=da[t])
-            xp.dot(da[t], self.w_hh, out=dh_next)
+            matmul_into(da[t], self.w_hh, dh_next)
         gx, *rest = _weight_grads(self, da, hs[:-1])
         return (gx, dh_next if self.needs_grad[1] else None, *rest)
 
@@ -100,7 +102,8 @@ class LSTMSequence(Function):
 
     def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
         xp = get_array_module(x)
-        step = kernels.for_device(x).lstm_step_forward  # NumPy calls, or one CUDA launch
+        impl = kernels.for_device(x)
+        step, matmul_into = impl.lstm_step_forward, impl.matmul_into  # NumPy, or CUDA launches
         steps, hidden = x.shape[0], h0.shape[1]
         # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5: scale the sigmoid gates' columns by 1/2 (in
         # the weights, once), then ONE tanh over the 4H block per step (see the kernel).
@@ -114,7 +117,7 @@ class LSTMSequence(Function):
         hs[0], cs[0] = h0, c0
         rec = xp.empty_like(acts[0])
         for t in range(steps):
-            xp.dot(hs[t], w_hh_t, out=rec)
+            matmul_into(hs[t], w_hh_t, rec)
             step(acts[t], rec, cs[t], cs[t + 1], tanh_cs[t], hs[t + 1])
         hs[steps + 1] = cs[steps]
         self.acts, self.hs, self.cs, self.tanh_cs = acts, hs, cs, tanh_cs
@@ -126,26 +129,26 @@ class LSTMSequence(Function):
         acts, cs, tanh_cs = self.acts, self.cs, self.tanh_cs
         steps, batch, gates = acts.shape
         hidden = gates // 4
-        i, f, g, o = (acts[..., k * hidden : (k + 1) * hidden] for k in range(4))
+        a4 = acts.reshape(steps, batch, 4, hidden)
+        f, o = a4[:, :, 1], a4[:, :, 3]
         # Vectorised over all steps: d(gate)/d(pre-activation) times the factor that
-        # multiplies dc (for i, f, g) or dh (for o) in the chain rule.
-        part = xp.empty_like(acts)
-        for k, partner in enumerate((g, cs[:-1], i, tanh_cs)):
-            gate = acts[..., k * hidden : (k + 1) * hidden]
-            block = part[..., k * hidden : (k + 1) * hidden]
-            if k == 2:  # tanh' = 1 - g^2
-                xp.multiply(gate, gate, out=block)
-                xp.subtract(1, block, out=block)
-            else:  # sigmoid' = s (1 - s)
-                xp.subtract(1, gate, out=block)
-                block *= gate
-            block *= partner
+        # multiplies dc (for i, f, g) or dh (for o) in the chain rule. Whole-block passes
+        # first (contiguous, so fast), then the g block and the partners.
+        part = xp.subtract(1, acts)
+        part *= acts  # sigmoid' = s (1 - s): right for i, f and o
+        p4 = part.reshape(steps, batch, 4, hidden)
+        xp.multiply(a4[:, :, 2], a4[:, :, 2], out=p4[:, :, 2])
+        xp.subtract(1, p4[:, :, 2], out=p4[:, :, 2])  # tanh' = 1 - g^2
+        p4[:, :, 0:3:2] *= a4[:, :, 2::-2]  # i's partner is g and g's is i: one call
+        p4[:, :, 1] *= cs[:-1]
+        p4[:, :, 3] *= tanh_cs
         dc_from_h = tanh_cs * tanh_cs  # dh_t -> dc_t: o * (1 - tanh(c)^2)
         xp.subtract(1, dc_from_h, out=dc_from_h)
         dc_from_h *= o
 
         da = xp.empty_like(acts)
-        step = kernels.for_device(grad).lstm_step_backward  # NumPy calls, or one CUDA launch
+        impl = kernels.for_device(grad)
+        step, matmul_into = impl.lstm_step_backward, impl.matmul_into  # NumPy, or CUDA launches
         dh = xp.zeros_like(tanh_cs[0])  # dh_{t+1} -> dh_t: holds W_hh's share, then adds grad[t]
         dc = grad[steps].copy()
         # Many-to-one models use only h_T: then no output gradient needs adding per step.
@@ -153,7 +156,7 @@ class LSTMSequence(Function):
         for t in range(steps - 1, -1, -1):
             grad_t = grad[t] if outputs_used or t == steps - 1 else None
             step(dh, grad_t, dc, dc_from_h[t], part[t], f[t], da[t])
-            xp.dot(da[t], self.w_hh, out=dh)
+            matmul_into(da[t], self.w_hh, dh)
         gx, *rest = _weight_grads(self, da, self.hs[:steps])
         need = self.needs_grad
         return (gx, dh if need[1] else None, dc if need[2] else None, *rest)

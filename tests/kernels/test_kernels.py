@@ -185,3 +185,28 @@ def test_numpy_inputs_never_load_the_cuda_module():
         "assert 'course.kernels.cuda' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cuda_module_offers_every_function_of_the_reference():
+    # course.ops calls kernels.for_device(x).<name> on either module: a function only the
+    # reference has would fail on the GPU alone, where CI never runs.
+    import inspect
+
+    from course.kernels import cuda, reference
+
+    def public(module):
+        return {
+            name
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if not name.startswith("_") and fn.__module__ == module.__name__
+        }
+
+    assert public(reference) <= public(cuda), public(reference) - public(cuda)
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((32, 128), (128, 512)), ((1, 3), (3, 1))])
+def test_matmul_into_writes_the_product_into_out(a_shape, b_shape):
+    a, b = randn(*a_shape), randn(*b_shape)
+    out = np.empty((a_shape[0], b_shape[1]), np.float32)
+    assert kernels.for_device(a).matmul_into(a, b, out) is out
+    assert_close(out, torch.from_numpy(a) @ torch.from_numpy(b), name="matmul_into")
