@@ -100,10 +100,7 @@ def writeable(x) -> bool:
 
 
 def scatter_add(out, index, values) -> None:
-    """``out[index] += values`` where repeated indices add up (unbuffered)."""
-    if cp is not None and isinstance(out, cp.ndarray):
-        import cupyx
+    """``out[index] += values`` where repeated indices add up (unbuffered).
 
-        cupyx.scatter_add(out, index, values)
-    else:
-        np.add.at(out, index, values)
+    ``add.at`` on either array module (CuPy 13 deprecated ``cupyx.scatter_add`` for it)."""
+    get_array_module(out).add.at(out, index, values)
