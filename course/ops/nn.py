@@ -27,7 +27,13 @@ class Linear(Function):
         g = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
         need = self.needs_grad
         gx = (g @ self.w).reshape(self.x_shape) if need[0] else None
-        gw = g.T @ self.x2 if need[1] else None
+        gw = None
+        if need[1]:  # in W's own memory order: the optimizer then updates two alike arrays
+            w_flags = self.w.flags
+            if w_flags.f_contiguous and not w_flags.c_contiguous:
+                gw = (self.x2.T @ g).T
+            else:
+                gw = g.T @ self.x2
         if len(need) == 2:
             return gx, gw
         return gx, gw, (g.sum(axis=0) if need[2] else None)

@@ -6,6 +6,7 @@ import torch
 
 import course
 import course.functional as F  # noqa: N812 - PyTorch's convention
+import course.nn
 
 tf = torch.nn.functional
 pytestmark = pytest.mark.lesson03
@@ -25,10 +26,12 @@ def _check(ours, theirs, atol=1e-5, what="value"):
 
 @pytest.mark.parametrize("shape", [(5, 7), (2, 3, 7), (7,)])
 @pytest.mark.parametrize("bias", [True, False])
-def test_linear_matches_torch(shape, bias):
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_linear_matches_torch(shape, bias, order):
     rng = np.random.default_rng(0)
     x, xt = _pair(shape, rng)
     w, wt = _pair((4, 7), rng)
+    w = course.Tensor(np.asarray(w.detach().numpy(), order=order), requires_grad=True)
     b, bt = _pair((4,), rng) if bias else (None, None)
     out, out_t = F.linear(x, w, b), tf.linear(xt, wt, bt)
     _check(out, out_t, what="output")
@@ -37,8 +40,22 @@ def test_linear_matches_torch(shape, bias):
     out_t.backward(torch.from_numpy(g))
     _check(x.grad, xt.grad, what="grad of x")
     _check(w.grad, wt.grad, what="grad of weight")
+    flag = "c_contiguous" if order == "C" else "f_contiguous"
+    assert getattr(w.grad.numpy().flags, flag), "the weight's gradient keeps the weight's order"
     if bias:
         _check(b.grad, bt.grad, what="grad of bias")
+
+
+def test_nn_linear_keeps_its_weight_and_gradient_in_f_order_through_a_torch_load():
+    # F order is a speed choice (ops.nn.Linear); shape, values and names stay PyTorch's.
+    ours, theirs = course.nn.Linear(7, 4), torch.nn.Linear(7, 4)
+    ours.load_state_dict(theirs.state_dict())
+    assert ours.weight.shape == (4, 7) and ours.weight.detach().numpy().flags.f_contiguous
+    x = np.random.default_rng(3).standard_normal((5, 7)).astype(np.float32)
+    ours(course.tensor(x)).sum().backward()
+    theirs(torch.from_numpy(x)).sum().backward()
+    _check(ours.weight.grad, theirs.weight.grad, what="grad of weight")
+    assert ours.weight.grad.numpy().flags.f_contiguous
 
 
 def test_linear_skips_input_gradient_and_names_shapes():
