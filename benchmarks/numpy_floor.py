@@ -17,13 +17,7 @@ import numpy as np
 import course.functional  # noqa: F401 - applies the allocator tuning the framework uses
 from course.bench import compare
 from course.bench import workloads as W
-
-
-def _weight_grad(g: np.ndarray, a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """g.T @ a, laid out like w."""
-    if w.flags.f_contiguous and not w.flags.c_contiguous:
-        return (a.T @ g).T
-    return g.T @ a
+from course.ops.nn import weight_grad
 
 
 def numpy_mlp_step(model, X: np.ndarray, y: np.ndarray, lr: float = W.LR):
@@ -46,15 +40,14 @@ def numpy_mlp_step(model, X: np.ndarray, y: np.ndarray, lr: float = W.LR):
     p /= total[:, None]
     p[rows, y] -= 1
     p /= n  # d(mean loss)/dz
-    # Weight gradients in the weights' memory order (nn.Linear keeps W in F order, so
-    # (a.T @ g).T), as ops.Linear computes them.
-    grads = [(_weight_grad(p, a2, w3), p.sum(axis=0))]
+    # Weight gradients in the weights' memory order, as ops.Linear computes them.
+    grads = [(weight_grad(p, a2, w3), p.sum(axis=0))]
     g = p @ w3
     g *= h2 > 0
-    grads.append((_weight_grad(g, a1, w2), g.sum(axis=0)))
+    grads.append((weight_grad(g, a1, w2), g.sum(axis=0)))
     g = g @ w2
     g *= h1 > 0
-    grads.append((_weight_grad(g, X, w1), g.sum(axis=0)))
+    grads.append((weight_grad(g, X, w1), g.sum(axis=0)))
     for (w, b), (gw, gb) in zip(((w3, b3), (w2, b2), (w1, b1)), grads, strict=True):
         gw *= lr
         w -= gw

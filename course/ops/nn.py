@@ -12,6 +12,16 @@ from course.autograd import Function
 from course.backend import get_array_module
 
 
+def weight_grad(g, x2, w):
+    """g.T @ x2, the gradient of a linear layer's weight, laid out in w's memory order.
+
+    nn.Linear keeps W in F order, so (x2.T @ g).T; the optimizer then updates two arrays
+    laid out alike."""
+    if w.flags.f_contiguous and not w.flags.c_contiguous:
+        return (x2.T @ g).T
+    return g.T @ x2
+
+
 class Linear(Function):
     """y = x @ W.T + b over the last dim of x; the bias is optional."""
 
@@ -27,13 +37,7 @@ class Linear(Function):
         g = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
         need = self.needs_grad
         gx = (g @ self.w).reshape(self.x_shape) if need[0] else None
-        gw = None
-        if need[1]:  # in W's own memory order: the optimizer then updates two alike arrays
-            w_flags = self.w.flags
-            if w_flags.f_contiguous and not w_flags.c_contiguous:
-                gw = (self.x2.T @ g).T
-            else:
-                gw = g.T @ self.x2
+        gw = weight_grad(g, self.x2, self.w) if need[1] else None
         if len(need) == 2:
             return gx, gw
         return gx, gw, (g.sum(axis=0) if need[2] else None)
