@@ -10,11 +10,26 @@ to `Tensor` in ``course.tensor``.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import numpy as np
 
 from course import backend
+from course.backend import Array
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import DTypeLike
+
+    from course.ops.reduce import MaxMin
+
+    # What binary ops take beside a Tensor: Python numbers and arrays (lifted to tensors).
+    Operand: TypeAlias = "Tensor | float | Array"
+    Dims: TypeAlias = "int | Sequence[int] | None"  # dims of a reduction; None: all of them
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _new = object.__new__
 _generic = np.generic
@@ -35,26 +50,26 @@ def is_grad_enabled() -> bool:
 class no_grad:  # noqa: N801 - PyTorch's name
     """Context manager and decorator that records no graph (inference, optimizer steps)."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _mode.enabled
         _mode.enabled = False
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _mode.enabled = self._prev
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             with no_grad():
                 return fn(*args, **kwargs)
 
-        return wrapper
+        return cast(_F, wrapper)
 
 
 class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
     """Context manager that turns gradient recording back on inside ``no_grad()``."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _mode.enabled
         _mode.enabled = True
 
@@ -68,6 +83,8 @@ class Function:
     """
 
     __slots__ = ("inputs", "needs_grad", "__dict__")
+    inputs: tuple[Tensor, ...] | None  # set by apply when recording; None once backward ran
+    needs_grad: list[bool]
 
     def forward(self, *arrays, **kwargs):
         raise NotImplementedError
@@ -103,7 +120,7 @@ class Function:
         return f"<{self.name}Backward>"
 
 
-def _check_same_device(cls, inputs) -> None:
+def _check_same_device(cls: type[Function], inputs: tuple[Tensor, ...]) -> None:
     kind = inputs[0].data.__class__
     for t in inputs:
         if t.data.__class__ is not kind:
@@ -114,7 +131,7 @@ def _check_same_device(cls, inputs) -> None:
             )
 
 
-def _wrap(data, requires_grad: bool, ctx: Function | None) -> Tensor:
+def _wrap(data: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
     t = _new(Tensor)
     t.data = data
     t.grad = None
@@ -131,6 +148,10 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    data: Array
+    grad: Tensor | None
+    requires_grad: bool
+    _ctx: Function | None
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity hashing stays
 
@@ -154,7 +175,7 @@ class Tensor:
         return self.data.shape
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype[Any]:
         return self.data.dtype
 
     @property
@@ -267,7 +288,7 @@ class Tensor:
         return int(self.item())
 
     # ------------------------------------------------------------------- backward
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+    def backward(self, gradient: Tensor | Array | None = None, retain_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         ``gradient`` is d(loss)/d(self); it may be left out only for a one-element tensor.
@@ -297,6 +318,89 @@ class Tensor:
                 grad = grad.astype(self.data.dtype)
         _run_backward(self, grad, retain_graph, seed_is_ours=gradient is None)
 
+    if TYPE_CHECKING:  # attached in course/tensor.py (setattr): declared here for the checker
+
+        def __add__(self, other: Operand) -> Tensor: ...
+        def __radd__(self, other: Operand) -> Tensor: ...
+        def __sub__(self, other: Operand) -> Tensor: ...
+        def __rsub__(self, other: Operand) -> Tensor: ...
+        def __mul__(self, other: Operand) -> Tensor: ...
+        def __rmul__(self, other: Operand) -> Tensor: ...
+        def __truediv__(self, other: Operand) -> Tensor: ...
+        def __rtruediv__(self, other: Operand) -> Tensor: ...
+        def __pow__(self, other: Operand) -> Tensor: ...
+        def __rpow__(self, other: Operand) -> Tensor: ...
+        def __matmul__(self, other: Operand) -> Tensor: ...
+        def __rmatmul__(self, other: Operand) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def __eq__(self, other: object) -> Tensor: ...  # type: ignore[override]  # elementwise
+        def __ne__(self, other: object) -> Tensor: ...  # type: ignore[override]  # elementwise
+        def __lt__(self, other: Operand) -> Tensor: ...
+        def __le__(self, other: Operand) -> Tensor: ...
+        def __gt__(self, other: Operand) -> Tensor: ...
+        def __ge__(self, other: Operand) -> Tensor: ...
+        def add(self, other: Operand, /) -> Tensor: ...
+        def sub(self, other: Operand, /) -> Tensor: ...
+        def mul(self, other: Operand, /) -> Tensor: ...
+        def div(self, other: Operand, /) -> Tensor: ...
+        def pow(self, other: Operand, /) -> Tensor: ...
+        def matmul(self, other: Operand, /) -> Tensor: ...
+        def maximum(self, other: Operand, /) -> Tensor: ...
+        def minimum(self, other: Operand, /) -> Tensor: ...
+        def eq(self, other: Operand, /) -> Tensor: ...
+        def ne(self, other: Operand, /) -> Tensor: ...
+        def lt(self, other: Operand, /) -> Tensor: ...
+        def le(self, other: Operand, /) -> Tensor: ...
+        def gt(self, other: Operand, /) -> Tensor: ...
+        def ge(self, other: Operand, /) -> Tensor: ...
+        def neg(self) -> Tensor: ...
+        def exp(self) -> Tensor: ...
+        def log(self) -> Tensor: ...
+        def sqrt(self) -> Tensor: ...
+        def tanh(self) -> Tensor: ...
+        def sigmoid(self) -> Tensor: ...
+        def relu(self) -> Tensor: ...
+        def abs(self) -> Tensor: ...
+        def clip(self, min: float | None = None, max: float | None = None) -> Tensor: ...
+        def clamp(self, min: float | None = None, max: float | None = None) -> Tensor: ...
+        def sum(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
+        def mean(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
+        def amax(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
+        def amin(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
+        @overload
+        def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+        @overload
+        def max(self, dim: int, keepdim: bool = False) -> MaxMin: ...
+        def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin: ...
+        @overload
+        def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+        @overload
+        def min(self, dim: int, keepdim: bool = False) -> MaxMin: ...
+        def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin: ...
+        def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...
+        def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...
+        def reshape(self, *shape: int | Sequence[int]) -> Tensor: ...
+        def view(self, *shape: int | Sequence[int]) -> Tensor: ...
+        def permute(self, *dims: int | Sequence[int]) -> Tensor: ...
+        def transpose(self, dim0: int, dim1: int) -> Tensor: ...
+        def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor: ...
+        def unsqueeze(self, dim: int) -> Tensor: ...
+        def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...
+        def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor: ...
+        def expand(self, *shape: int | Sequence[int]) -> Tensor: ...
+        @property
+        def T(self) -> Tensor: ...  # noqa: N802 - PyTorch's name
+        def astype(self, dtype: DTypeLike) -> Tensor: ...
+        def type(self, dtype: DTypeLike) -> Tensor: ...
+        # Last: below these, `float`, `int` and `bool` in annotations would mean the methods.
+        def float(self) -> Tensor: ...
+        def double(self) -> Tensor: ...
+        def long(self) -> Tensor: ...
+        def int(self) -> Tensor: ...
+        def bool(self) -> Tensor: ...
+
 
 def _topological_order(root: Tensor) -> list[Tensor]:
     """Non-leaf tensors reachable from root, each after every tensor that uses it."""
@@ -314,6 +418,7 @@ def _topological_order(root: Tensor) -> list[Tensor]:
             continue
         seen.add(id(t))
         stack.append((t, True))
+        assert t._ctx is not None  # only tensors with a grad_fn are pushed
         inputs = t._ctx.inputs
         if inputs is None:
             raise RuntimeError(
@@ -327,7 +432,7 @@ def _topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def _run_backward(root: Tensor, grad, retain_graph: bool, seed_is_ours: bool = True) -> None:
+def _run_backward(root: Tensor, grad: Array, retain_graph: bool, seed_is_ours: bool = True) -> None:
     # Arrays already stored in a leaf's .grad, or owned by the caller (a seed they passed,
     # which Add and reshapes hand on unchanged): a leaf gets a copy of those.
     handed_out: set[int] = set() if seed_is_ours else {id(grad)}
@@ -340,6 +445,7 @@ def _run_backward(root: Tensor, grad, retain_graph: bool, seed_is_ours: bool = T
         g = grads.pop(id(t), None)
         if g is None:
             continue
+        assert fn is not None and fn.inputs is not None  # _topological_order made sure
         in_grads = fn.backward(g)
         if len(fn.inputs) == 1:
             in_grads = (in_grads,) if not isinstance(in_grads, tuple) else in_grads
@@ -364,7 +470,7 @@ def _run_backward(root: Tensor, grad, retain_graph: bool, seed_is_ours: bool = T
             fn.__dict__.clear()
 
 
-def _accumulate_leaf(leaf: Tensor, g, handed_out: set[int]) -> None:
+def _accumulate_leaf(leaf: Tensor, g: Array, handed_out: set[int]) -> None:
     if leaf.grad is None:
         # Never store one array in two places or a read-only view: users may edit .grad in place.
         if id(g) in handed_out or not backend.writeable(g):

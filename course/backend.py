@@ -6,6 +6,9 @@ writes one code path that works for NumPy and CuPy alike.
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Any, TypeAlias
+
 import numpy as np
 
 try:  # CuPy is optional: the `gpu` extra. Import errors and missing drivers both mean "no GPU".
@@ -21,6 +24,9 @@ except Exception:  # noqa: BLE001
 
 ARRAY_TYPES: tuple[type, ...] = (np.ndarray,) if cp is None else (np.ndarray, cp.ndarray)
 
+# A NumPy or CuPy array, for the type checker: the two share no base class (or stubs).
+Array: TypeAlias = Any
+
 
 def cuda_available() -> bool:
     """True when CuPy imports and sees at least one CUDA device."""
@@ -32,7 +38,7 @@ def devices() -> list[str]:
     return ["cpu", "cuda"] if _CUDA else ["cpu"]
 
 
-def normalize_device(device) -> str:
+def normalize_device(device: object) -> str:
     """Canonical device name: 'cpu' or 'cuda' (accepts 'cuda:0' and torch.device)."""
     name = str(device)
     if name == "cpu":
@@ -48,31 +54,31 @@ def normalize_device(device) -> str:
     raise ValueError(f"unknown device {name!r}: use 'cpu' or 'cuda'")
 
 
-def get_array_module(x):
+def get_array_module(x: Array) -> ModuleType:
     """The array module (numpy or cupy) that owns array ``x``."""
     if cp is not None and isinstance(x, cp.ndarray):
         return cp
     return np
 
 
-def xp_for(device: str):
+def xp_for(device: str) -> ModuleType:
     """The array module for a device name."""
     return cp if normalize_device(device) == "cuda" else np
 
 
-def device_of(x) -> str:
+def device_of(x: Array) -> str:
     """'cuda' for a CuPy array, 'cpu' otherwise."""
     return "cuda" if cp is not None and isinstance(x, cp.ndarray) else "cpu"
 
 
-def to_numpy(x) -> np.ndarray:
+def to_numpy(x: Array) -> np.ndarray:
     """A NumPy array with the values of ``x`` (copies from the GPU if needed)."""
     if cp is not None and isinstance(x, cp.ndarray):
         return cp.asnumpy(x)
     return np.asarray(x)
 
 
-def to_device(x, device: str):
+def to_device(x: Array, device: str) -> Array:
     """Array ``x`` on ``device``; no copy when it is already there."""
     device = normalize_device(device)
     if device == "cuda":
@@ -86,7 +92,7 @@ def synchronize(device: str = "cpu") -> None:
         cp.cuda.get_current_stream().synchronize()
 
 
-def writeable(x) -> bool:
+def writeable(x: Array) -> bool:
     """True when ``x`` may be edited in place without touching memory that other arrays see.
 
     NumPy marks broadcast views read-only. CuPy has no such flag (its ``flags`` lack
@@ -99,7 +105,7 @@ def writeable(x) -> bool:
     return all(step != 0 for step, n in zip(x.strides, x.shape, strict=True) if n > 1)
 
 
-def scatter_add(out, index, values) -> None:
+def scatter_add(out: Array, index: Any, values: Array) -> None:
     """``out[index] += values`` where repeated indices add up (unbuffered).
 
     ``add.at`` on either array module (CuPy 13 deprecated ``cupyx.scatter_add`` for it)."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from course.allocator import keep_freed_memory
 from course.autograd import Tensor, _wrap
-from course.backend import get_array_module, to_device, to_numpy
+from course.backend import Array, get_array_module, to_device, to_numpy
 from course.ops import conv as _conv
 from course.ops import nn as _nn
 from course.ops import relu, sigmoid, tanh
@@ -35,12 +35,16 @@ def _pair(v, name: str) -> tuple[int, int]:
 
 
 def _dim(dim: int, x: Tensor, op: str) -> int:
-    return normalize_dims(dim, x.ndim, op)[0]
+    dims = normalize_dims(dim, x.ndim, op)
+    return 0 if dims is None else dims[0]  # None: a 0-d tensor, whose dim 0 or -1 is 0
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (shifted by the max: no overflow)."""
-    return _nn.Softmax.apply(x, dim=_dim(dim, x, "softmax"))
+    d = _dim(dim, x, "softmax")  # checks dim, for a 0-d tensor too
+    if x.ndim == 0:  # NumPy's 0-d arithmetic gives scalars, which Softmax cannot write into
+        return _nn.Softmax.apply(x.reshape(1), dim=0).reshape(())
+    return _nn.Softmax.apply(x, dim=d)
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
@@ -62,7 +66,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def cross_entropy(
-    input: Tensor, target: Tensor, reduction: str = "mean", ignore_index: int = -100
+    input: Tensor, target: Tensor | Array, reduction: str = "mean", ignore_index: int = -100
 ) -> Tensor:
     """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target."""
     if reduction not in ("mean", "sum", "none"):
@@ -186,7 +190,7 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     return _nn.MaskMul.apply(x, _wrap(to_device(mask, x.device), False, None))
 
 
-def embedding(input: Tensor, weight: Tensor) -> Tensor:
+def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
     """Rows of ``weight`` picked by the integer indices in ``input``."""
     idx = input.data if isinstance(input, Tensor) else get_array_module(weight.data).asarray(input)
     if idx.dtype.kind not in "iu":

@@ -47,19 +47,20 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
-                    if p.grad is not None:
+                    grad = p.grad
+                    if grad is not None:
                         state = self.state.setdefault(id(p), {})
-                        self._follow_device(p, state)
-                        self._update(p, p.grad.data, group, state)
+                        self._follow_device(p, grad, state)
+                        self._update(p, grad.data, group, state)
 
-    def _follow_device(self, p: Tensor, state: dict) -> None:
+    def _follow_device(self, p: Tensor, grad: Tensor, state: dict) -> None:
         """Check that p's gradient is on p's device, and move p's state buffers there
         (after ``model.to(device)``, the state follows the parameters)."""
         kind = p.data.__class__
-        if p.grad.data.__class__ is not kind:
+        if grad.data.__class__ is not kind:
             raise RuntimeError(
                 f"{type(self).__name__}: a parameter of shape {tuple(p.shape)} is on {p.device} "
-                f"but its gradient is on {p.grad.device}; move the model before backward"
+                f"but its gradient is on {grad.device}; move the model before backward"
             )
         for key, value in state.items():
             if isinstance(value, backend.ARRAY_TYPES) and value.__class__ is not kind:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from course import backend, ops
@@ -50,7 +52,7 @@ def tensor(data, dtype=None, device="cpu", requires_grad: bool = False) -> Tenso
     return Tensor(arr, requires_grad=requires_grad)
 
 
-def _factory(fill: str):
+def _factory(fill: str) -> Callable[..., Tensor]:
     def make(*shape, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
         xp = backend.xp_for(device)
         shape = ops.movement._shape_arg(shape)
@@ -126,7 +128,7 @@ def _astype(self: Tensor, dtype) -> Tensor:
     return ops.cast(self, dtype)
 
 
-_methods = {
+_methods: dict[str, object] = {
     "__add__": ops.add, "__radd__": _reflected(ops.add),
     "__sub__": ops.sub, "__rsub__": _reflected(ops.sub),
     "__mul__": ops.mul, "__rmul__": _reflected(ops.mul),
@@ -148,14 +150,14 @@ _methods = {
     "transpose": ops.transpose, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze,
     "flatten": ops.flatten, "broadcast_to": ops.broadcast_to, "expand": ops.expand,
     "astype": _astype, "type": _astype,
+    "T": property(ops.T),
+    "float": lambda self: ops.cast(self, np.float32),
+    "double": lambda self: ops.cast(self, np.float64),
+    "long": lambda self: ops.cast(self, np.int64),
+    "int": lambda self: ops.cast(self, np.int32),
+    "bool": lambda self: ops.cast(self, np.bool_),
 }  # fmt: skip
 
+# Set on the class at import; course/autograd.py declares them for the type checker.
 for _name, _fn in _methods.items():
     setattr(Tensor, _name, _fn)
-
-Tensor.T = property(ops.T)
-Tensor.float = lambda self: ops.cast(self, np.float32)
-Tensor.double = lambda self: ops.cast(self, np.float64)
-Tensor.long = lambda self: ops.cast(self, np.int64)
-Tensor.int = lambda self: ops.cast(self, np.int32)
-Tensor.bool = lambda self: ops.cast(self, np.bool_)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from course import functional as F  # noqa: N812 - PyTorch's convention
@@ -12,7 +14,7 @@ from course.nn.module import Module, Parameter
 from course.ops import nn as _nn
 
 
-def _empty(*shape: int, order: str = "C") -> Parameter:
+def _empty(*shape: int, order: Literal["C", "F"] = "C") -> Parameter:
     return Parameter(np.empty(shape, dtype=np.float32, order=order))
 
 
@@ -188,6 +190,12 @@ class Embedding(Module):
 class BatchNorm2d(Module):
     """Per-channel normalisation with batch statistics in training, running ones in eval."""
 
+    weight: Parameter | None  # None unless affine
+    bias: Parameter | None
+    running_mean: Tensor | None  # buffers, None unless track_running_stats
+    running_var: Tensor | None
+    num_batches_tracked: Tensor | None
+
     def __init__(
         self,
         num_features: int,
@@ -220,6 +228,7 @@ class BatchNorm2d(Module):
             )
         momentum = self.momentum
         if self.training and self.track_running_stats:
+            assert self.num_batches_tracked is not None  # registered when tracking stats
             self.num_batches_tracked.data += 1
             if momentum is None:  # cumulative moving average
                 momentum = 1.0 / int(self.num_batches_tracked.data)

@@ -71,6 +71,10 @@ class Module:
     """Base class of layers and models: override ``forward``, call the module like a function."""
 
     training: bool
+    # Set in __init__ with object.__setattr__ (the override below needs them to exist).
+    _parameters: OrderedDict[str, Parameter | None]
+    _buffers: OrderedDict[str, Tensor | None]
+    _modules: OrderedDict[str, Module]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())

@@ -102,6 +102,8 @@ class _RecurrentBase(Module):
 class RNN(_RecurrentBase):
     """h_t = tanh(x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh); returns (output, h_n)."""
 
+    nonlinearity: str  # "tanh" or "relu": set through __dict__, before Module.__init__
+
     def __init__(self, *args, nonlinearity: str = "tanh", **kwargs) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', not {nonlinearity!r}")

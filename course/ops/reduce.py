@@ -6,15 +6,21 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from course.autograd import Function, Tensor, _wrap
 from course.backend import get_array_module
 
-MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+class MaxMin(NamedTuple):
+    """What ``max(dim)`` and ``min(dim)`` return, as torch's ``(values, indices)``."""
+
+    values: Tensor
+    indices: Tensor
 
 
-def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...] | None:
+def normalize_dims(dim: int | Iterable[int] | None, ndim: int, op: str) -> tuple[int, ...] | None:
     """``dim`` as a tuple of non-negative axes (None: all), checked against ``ndim``."""
     if dim is None:
         return None
@@ -148,14 +154,14 @@ def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
     return MaxMin(values, _wrap(idx.reshape(values.shape), False, None))
 
 
-def max(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:  # noqa: A001
     """max() -> the largest value; max(dim) -> (values, indices), as in PyTorch."""
     if dim is None:
         return amax(x)
     return _extreme_along(x, dim, keepdim, largest=True)
 
 
-def min(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:  # noqa: A001
     """min() -> the smallest value; min(dim) -> (values, indices), as in PyTorch."""
     if dim is None:
         return amin(x)
@@ -165,16 +171,18 @@ def min(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
     xp = get_array_module(x.data)
-    if dim is None:
+    dims = None if dim is None else normalize_dims(dim, x.ndim, "argmax")
+    if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
         return _wrap(xp.asarray(xp.argmax(x.data)), False, None)
-    (d,) = normalize_dims(dim, x.ndim, "argmax")
+    (d,) = dims
     return _wrap(xp.argmax(x.data, axis=d, keepdims=keepdim), False, None)
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
     xp = get_array_module(x.data)
-    if dim is None:
+    dims = None if dim is None else normalize_dims(dim, x.ndim, "argmin")
+    if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
         return _wrap(xp.asarray(xp.argmin(x.data)), False, None)
-    (d,) = normalize_dims(dim, x.ndim, "argmin")
+    (d,) = dims
     return _wrap(xp.argmin(x.data, axis=d, keepdims=keepdim), False, None)

@@ -83,6 +83,19 @@ def test_softmax_family_matches_torch_and_is_stable(fn, dim, scale):
     _check(x.grad, xt.grad, atol=1e-5, what=f"grad of {fn}")
 
 
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_softmax_family_on_a_zero_dim_tensor_like_torch(fn, dim):
+    """torch takes dim 0 or -1 of a 0-d tensor (softmax is 1, log_softmax 0; mypy found ours
+    crashed on it)."""
+    x, xt = _pair((), np.random.default_rng(4))
+    out, out_t = getattr(F, fn)(x, dim=dim), getattr(tf, fn)(xt, dim=dim)
+    _check(out, out_t, atol=1e-6, what=f"{fn} of a 0-d tensor")
+    out.backward()
+    out_t.backward()
+    _check(x.grad, xt.grad, atol=1e-6, what=f"grad of {fn} of a 0-d tensor")
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("ignore", [False, True])
 @pytest.mark.parametrize("shape", [(6, 5), (3, 5, 2, 4)], ids=["N,C", "N,C,d1,d2"])

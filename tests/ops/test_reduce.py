@@ -75,6 +75,15 @@ def test_argmax_argmin_match_torch(method, data):
         compare_with_torch(_call(method, d, keepdim), x, name=f"{method}(dim={d})")
 
 
+@pytest.mark.parametrize("method", ["argmax", "argmin"])
+@pytest.mark.parametrize("dim", [0, -1])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_argmax_argmin_on_zero_dim_tensor_like_torch(method, dim, keepdim):
+    """A 0-d tensor accepts dim 0 and -1 in torch (mypy found ours crashed on it)."""
+    x = np.array(1.5, dtype=np.float32)
+    compare_with_torch(_call(method, dim, keepdim), x, name=f"{method}(dim={dim})")
+
+
 def test_max_on_zero_dim_tensor_like_torch():
     x = np.array(1.5, dtype=np.float32)
     for fn in (lambda t: t.max(0), lambda t: t.min(-1, keepdim=True), lambda t: t.sum(0)):
