@@ -20,8 +20,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from course import lessons
-from course.release import source_notebook
+from autograder import config, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_RSS_MB = 1536
@@ -47,12 +46,12 @@ def check_pins() -> list[str]:
 
 
 def run_lesson(lesson_id: str, on_first_cell, quick: bool) -> dict:
-    nb = source_notebook(lesson_id, ROOT)
+    nb = sources.source_notebook(lesson_id, ROOT)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK, id="peak-rss"))
     client = NotebookClient(nb, timeout=300, kernel_name="python3", on_cell_executed=on_first_cell)
     start = time.perf_counter()
-    env = lessons.kernel_environment(ROOT, quick=quick)
-    with tempfile.TemporaryDirectory() as tmp, lessons.environment(**env):
+    env = config.kernel_environment(ROOT, quick=quick)
+    with tempfile.TemporaryDirectory() as tmp, config.environment(**env):
         client.execute(cwd=tmp)
     seconds = time.perf_counter() - start
     [text] = [o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout"]
@@ -70,7 +69,14 @@ def main() -> int:
         help="run lessons with COURSE_QUICK=1 (CI: the full-size budget is checked by "
         "tests/lessons/test_execution.py in the same environment)",
     )
+    parser.add_argument(
+        "--tools",
+        help="a folder with jupytext (pip install --target): this checker reads the MyST sources "
+        "with it; Binder's environment, in which the lessons run, has no jupytext",
+    )
     args = parser.parse_args()
+    if args.tools:
+        sys.path.append(str(Path(args.tools).resolve()))  # last: Binder's packages come first
     wrong = check_pins()
     if wrong:
         print("binder/requirements.txt does not match this environment:", *wrong, sep="\n  ")
@@ -81,7 +87,7 @@ def main() -> int:
         if "first_cell_s" not in results and args.since:
             results["first_cell_s"] = round(time.time() - args.since, 1)
 
-    for lesson_id in lessons.lesson_ids(ROOT):
+    for lesson_id in sources.lesson_ids(ROOT):
         results["lessons"][lesson_id] = run_lesson(lesson_id, first_cell, args.quick)
         print(f"binder env: {lesson_id}: {results['lessons'][lesson_id]}", flush=True)
     if "first_cell_s" in results:

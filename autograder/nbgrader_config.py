@@ -1,8 +1,8 @@
-"""nbgrader configuration for the course (read by `course release`, `course grade` and nbgrader).
+"""nbgrader's configuration for the course: read by the `autograder` tools and by nbgrader.
 
-The course directory is the git-ignored workspace ``autograder/course/`` next to this file;
-``course release`` fills its ``source/`` from ``solutions/`` and copies the student versions
-to ``lessons/``.
+The course directory is not set here: the tools name theirs, and `autograder build` writes an
+``nbgrader_config.py`` into its workspace (``nbgrader-course/`` at the repository's top) that
+loads this file, so nbgrader's own commands run in that folder use these settings.
 """
 
 import os
@@ -11,9 +11,6 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
-HERE = Path(__file__).resolve().parent
-
-c.CourseDirectory.root = str(HERE / "course")
 c.CourseDirectory.course_id = "dl-from-scratch"
 
 # One cell may run for at most this long; lessons in quick mode take a few seconds in all.

@@ -1,4 +1,4 @@
-"""Grading throughput: 40 synthetic submissions of lesson 01 through `course grade`.
+"""Grading throughput: 40 synthetic submissions of lesson 01 through `autograder grade`.
 
     PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--json FILE]
 
@@ -18,13 +18,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "grade"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "autograder"))
 
 import nbformat  # noqa: E402
 from crafted import LESSON, LOOP, Crafter  # noqa: E402
 
-from course.grade import grade_class  # noqa: E402
-from course.release import build  # noqa: E402
+from autograder.build import build  # noqa: E402
+from autograder.grade import grade_class  # noqa: E402
 
 
 def submissions(course_dir: Path, folder: Path) -> None:

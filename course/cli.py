@@ -1,9 +1,16 @@
-"""The `course` command line: doctor, bench, release, grade, export-student."""
+"""The learner's `course` command: doctor (what this machine has) and bench (speed vs PyTorch).
+
+The instructor's tools (building lessons, grading, the student export) are the `autograder`
+command.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+# Commands that moved to the instructor's `autograder` command, with their new names.
+MOVED = {"release": "build", "grade": "grade", "export-student": "export-student"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,26 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--json", metavar="FILE", help="write results and machine facts as JSON")
     bench.add_argument("--plot", metavar="FILE", help="draw the results to an image")
     bench.add_argument("--quick", action="store_true", help="few repeats, small matmuls")
-    rel = sub.add_parser("release", help="build lessons/ from solutions/ (nbgrader)")
-    rel.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids, e.g. 01_tensors")
-    rel.add_argument("--check", action="store_true", help="fail if lessons/ is out of date")
-    rel.add_argument("--root", help="course repository (default: the one holding this package)")
-    grade = sub.add_parser("grade", help="autograde a class's submissions (folder or zip)")
-    grade.add_argument("lesson", metavar="LESSON", help="lesson id, e.g. 01_tensors")
-    grade.add_argument(
-        "submissions",
-        metavar="SUBMISSIONS",
-        help="nbgrader submitted/ folder, a folder of <student>.ipynb, or a zip of either",
-    )
-    grade.add_argument("--out", help="where grades go (default: grades/LESSON)")
-    grade.add_argument("--workers", type=int, help="students graded at once (default: cores)")
-    grade.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
-    grade.add_argument("--time-limit", type=float, default=300, help="seconds per student")
-    grade.add_argument("--memory-mb", type=int, default=3072, help="kernel address-space cap")
-    grade.add_argument("--root", help="course repository (default: the one holding this package)")
-    export = sub.add_parser("export-student", help="write the student repository (no solutions)")
-    export.add_argument("dir", metavar="DIR", help="an empty or new folder")
-    export.add_argument("--root", help="course repository (default: the one holding this package)")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in MOVED:
+        print(
+            f"`course {argv[0]}` is an instructor's tool now: `autograder {MOVED[argv[0]]}` "
+            "(pip install -e '.[instructor]'; see docs/instructors.md)",
+            file=sys.stderr,
+        )
+        return 2
     args = parser.parse_args(argv)
     if args.command == "doctor" and args.gpu_check:
         from course.gpu_check import main as gpu_check
@@ -54,66 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         from course.bench.run import main as bench
 
         return bench(args)
-    if args.command == "release":
-        return _release(args)
-    if args.command == "grade":
-        return _grade(args)
-    if args.command == "export-student":
-        return _export(args)
     return 2
-
-
-def _grade(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from course.grade import grade_class
-
-    try:
-        outcome = grade_class(
-            args.lesson,
-            args.submissions,
-            args.out or Path("grades") / args.lesson,
-            workers=args.workers,
-            cell_timeout=args.cell_timeout,
-            time_limit=args.time_limit,
-            memory_mb=args.memory_mb,
-            root=args.root,
-        )
-    except (FileNotFoundError, ValueError) as error:
-        print(f"course grade: {error}", file=sys.stderr)
-        return 2
-    print(outcome.summary)
-    print(f"grades: {outcome.csv}\nnbgrader course directory: {outcome.course}")
-    return outcome.exit_code
-
-
-def _export(args: argparse.Namespace) -> int:
-    from course.grade.export import export_student
-
-    try:
-        written = export_student(args.dir, root=args.root)
-    except (FileExistsError, FileNotFoundError) as error:
-        print(f"course export-student: {error}", file=sys.stderr)
-        return 2
-    print(f"student repository written to {written}")
-    return 0
-
-
-def _release(args: argparse.Namespace) -> int:
-    from course.release import StaleLessonsError, release
-
-    try:
-        paths = release(args.lessons or None, check=args.check, root=args.root)
-    except StaleLessonsError as error:
-        print(f"course release --check: {error}", file=sys.stderr)
-        return 1
-    except FileNotFoundError as error:
-        print(f"course release: {error}", file=sys.stderr)
-        return 2
-    verb = "up to date" if args.check else "written"
-    for path in paths:
-        print(f"{verb}: {path}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 from course import machine
+from course.repo import find_root
 
-VALIDATE_SERVER = "nbgrader.server_extensions.validate_assignment"
-VALIDATE_LAB = "@jupyter/nbgrader:validate-assignment"
 LESSON_MEMORY_GB = 1.5  # each lesson's peak memory budget (the tests check it)
 TOOLS = (
     "jupyterlab",
     "ipywidgets",
     "jupyterlab_widgets",
-    "nbgrader",
-    "jupytext",
     "matplotlib",
     "tqdm",
 )
@@ -26,8 +22,9 @@ Row = tuple[str, str, "str | None"]
 
 def pins() -> dict[str, str]:
     """``binder/requirements.txt``'s pins, when this package runs from the course repository."""
-    path = Path(__file__).resolve().parent.parent / "binder" / "requirements.txt"
-    if not path.is_file():
+    root = find_root()
+    path = root / "binder" / "requirements.txt" if root else None
+    if path is None or not path.is_file():
         return {}
     lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
     return {n.lower(): v for n, _, v in (line.partition("==") for line in lines) if v}
@@ -106,52 +103,6 @@ def gpu_rows() -> list[Row]:
     ]
 
 
-def _server_extensions() -> dict[str, bool]:
-    """``jpserver_extensions`` merged over Jupyter's config path (higher priority wins)."""
-    try:
-        from jupyter_core.paths import jupyter_config_path
-    except ImportError:
-        return {}
-    merged: dict[str, bool] = {}
-    for directory in reversed(jupyter_config_path()):
-        folder = Path(directory)
-        files = sorted((folder / "jupyter_server_config.d").glob("*.json"))
-        for path in [*files, folder / "jupyter_server_config.json"]:
-            try:
-                config = json.loads(path.read_text())
-            except (OSError, ValueError):
-                continue
-            merged.update(config.get("ServerApp", {}).get("jpserver_extensions", {}))
-    return merged
-
-
-def _disabled_lab_plugins() -> set[str]:
-    try:
-        from jupyter_core.paths import jupyter_config_path
-    except ImportError:
-        return set()
-    disabled: dict[str, bool] = {}
-    for directory in reversed(jupyter_config_path()):
-        path = Path(directory) / "labconfig" / "page_config.json"
-        try:
-            disabled.update(json.loads(path.read_text()).get("disabledExtensions", {}))
-        except (OSError, ValueError, AttributeError):
-            continue
-    return {name for name, off in disabled.items() if off}
-
-
-def validate_row() -> Row:
-    if not machine.version("nbgrader"):
-        return ("nbgrader validate", "nbgrader missing", install("nbgrader"))
-    fixes = []
-    if not _server_extensions().get(VALIDATE_SERVER):
-        fixes.append(f"jupyter server extension enable --sys-prefix {VALIDATE_SERVER}")
-    if VALIDATE_LAB in _disabled_lab_plugins():
-        fixes.append(f"jupyter labextension enable --level=sys_prefix {VALIDATE_LAB}")
-    found = "enabled (the Validate button checks a notebook)" if not fixes else "not enabled"
-    return ("nbgrader validate", found, " && ".join(fixes) or None)
-
-
 def checks() -> list[Row]:
     """(what, found, fix) rows; ``fix`` is None when nothing needs doing."""
     rows: list[Row] = []
@@ -182,7 +133,6 @@ def checks() -> list[Row]:
     for dist in TOOLS:
         found = machine.version(dist)
         rows.append((dist, found or "missing", None if found else install(dist)))
-    rows.append(validate_row())
     return rows
 
 
@@ -191,6 +141,11 @@ def main(as_json: bool = False) -> int:
     if as_json:
         print(json.dumps([{"what": w, "found": f, "fix": x} for w, f, x in rows], indent=1))
         return 0
+    return report(rows)
+
+
+def report(rows: list[Row]) -> int:
+    """Print the rows, a fix under each gap, and how many gaps there are."""
     width = max(len(what) for what, _, _ in rows)
     gaps = 0
     for what, found, fix in rows:

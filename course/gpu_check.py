@@ -20,8 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from course import backend, machine
+from course.repo import find_root
 
-ROOT = Path(__file__).resolve().parent.parent  # the course repository, when run from one
+# The course repository (its tests/ and benchmarks/results/), or the current folder outside one.
+ROOT = find_root() or Path.cwd()
 SCALES = (1, 16)
 TRAINING = ("mlp", "cnn", "lstm", "tiny")
 MATMUL_SIZES = (256, 512, 1024, 2048, 4096)

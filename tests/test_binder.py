@@ -1,5 +1,6 @@
-"""binder/ stays consistent with pyproject.toml: every dependency pinned once, CPU only,
-the pins inside pyproject's ranges, Python 3.11, and postBuild enabling nbgrader's student side."""
+"""binder/ stays consistent with pyproject.toml: every dependency pinned once (and nbgrader, for
+the Validate button), CPU only, the pins inside pyproject's ranges, Python 3.11, and postBuild
+enabling nbgrader's student side."""
 
 from __future__ import annotations
 
@@ -20,9 +21,19 @@ BINDER = ROOT / "binder"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
+# From the instructor extra, Binder takes nbgrader only: its Validate button (postBuild enables it).
+FROM_INSTRUCTOR = {"nbgrader"}
+
+
 def dependencies() -> dict[str, Requirement]:
+    """The learner's dependencies, plus what Binder takes from the instructor extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = [Requirement(r) for r in project["dependencies"]]
+    reqs += [
+        r
+        for r in map(Requirement, project["optional-dependencies"]["instructor"])
+        if canonicalize_name(r.name) in FROM_INSTRUCTOR
+    ]
     return {canonicalize_name(r.name): r for r in reqs}
 
 
@@ -95,7 +106,7 @@ def test_postbuild_installs_the_package_and_only_nbgraders_student_side():
 def test_ci_builds_its_environment_from_binder():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "binder/requirements.txt" in ci and "bash binder/postBuild" in ci
-    assert ci.index("binder_check.py") < ci.index("'.[dev]'"), "lessons run before dev tools"
+    assert ci.index("binder_check.py") < ci.index("'.[instructor,dev]'"), "lessons run first"
 
 
 def test_pins_are_the_versions_the_tests_run_with():

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.release import source_notebook
+from autograder.sources import source_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "00_speed"

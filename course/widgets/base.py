@@ -8,7 +8,8 @@ import os
 import sys
 
 # Jupyter servers (JupyterLab, Notebook 7, JupyterHub) start kernels with JPY_SESSION_NAME set to
-# the notebook's path; nbclient, nbconvert and nbgrader do not. Colab and VS Code draw widgets too.
+# the notebook's path; nbclient and nbconvert (which run lessons for grading) do not. Colab and
+# VS Code draw widgets too.
 _FRONTEND_MARKERS = ("JPY_SESSION_NAME", "VSCODE_PID")
 
 

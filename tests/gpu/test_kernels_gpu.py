@@ -1,9 +1,9 @@
-"""Every kernel of course.kernels: the CUDA kernel against the NumPy reference."""
+"""Every kernel of course.kernels and course.lesson_kernels: CUDA kernel vs NumPy reference."""
 
 import numpy as np
 import pytest
 
-from course import backend, kernels
+from course import backend, kernels, lesson_kernels
 from course.testing import assert_close
 
 pytestmark = pytest.mark.gpu
@@ -30,15 +30,15 @@ def check(name, on_cpu, on_gpu):
 
 
 def case_bias_relu():
-    return kernels.bias_relu, (randn(64, 33), randn(33))
+    return lesson_kernels.bias_relu, (randn(64, 33), randn(33))
 
 
 def case_bias_relu_3d():
-    return kernels.bias_relu, (randn(4, 5, 7), randn(7))
+    return lesson_kernels.bias_relu, (randn(4, 5, 7), randn(7))
 
 
 def case_lstm_pointwise():
-    return kernels.lstm_pointwise, (randn(16, 4 * 24, scale=3.0), randn(16, 24))
+    return lesson_kernels.lstm_pointwise, (randn(16, 4 * 24, scale=3.0), randn(16, 24))
 
 
 def _fresh(fn):
@@ -65,23 +65,24 @@ def case_lstm_step_backward_without_output_grad():
 
 
 def case_softmax_cross_entropy_grad():
-    return kernels.softmax_cross_entropy_grad, (randn(37, 10, scale=4.0), RNG.integers(0, 10, 37))
+    logits, target = randn(37, 10, scale=4.0), RNG.integers(0, 10, 37)
+    return lesson_kernels.softmax_cross_entropy_grad, (logits, target)
 
 
 def case_sum_of_squares():
-    return kernels.sum_of_squares, (randn(1000, 17),)
+    return lesson_kernels.sum_of_squares, (randn(1000, 17),)
 
 
 def case_sum_of_squares_scalar():
-    return kernels.sum_of_squares, (randn(),)
+    return lesson_kernels.sum_of_squares, (randn(),)
 
 
 def case_im2col_padded():
-    return (lambda x: kernels.im2col(x, 3, 3, 1, 1)), (randn(2, 3, 9, 8),)
+    return (lambda x: lesson_kernels.im2col(x, 3, 3, 1, 1)), (randn(2, 3, 9, 8),)
 
 
 def case_im2col_strided():
-    return (lambda x: kernels.im2col(x, 3, 2, (2, 3), (1, 0))), (randn(3, 4, 11, 10),)
+    return (lambda x: lesson_kernels.im2col(x, 3, 2, (2, 3), (1, 0))), (randn(3, 4, 11, 10),)
 
 
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("case_")]
@@ -96,4 +97,4 @@ def test_kernel_on_cuda_matches_numpy_reference(case):
 def test_mixed_devices_raise():
     x, b = randn(2, 3), randn(3)
     with pytest.raises(RuntimeError, match="different devices"):
-        kernels.bias_relu(cuda(x)[0], b)
+        lesson_kernels.bias_relu(cuda(x)[0], b)

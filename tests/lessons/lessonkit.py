@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from course import lessons
-from course.release import build
+from autograder import sources
+from course.repo import repo_root
+from autograder.build import build
 
-ROOT = lessons.repo_root()
+ROOT = repo_root()
 WRONG_DIR = Path(__file__).parent / "wrong"
 
 
@@ -18,7 +19,7 @@ def lesson_params() -> list:
     """Every lesson under solutions/, each marked with its marker (``pytest -m lesson01``)."""
     return [
         pytest.param(lesson_id, marks=getattr(pytest.mark, f"lesson{lesson_id[:2]}"), id=lesson_id)
-        for lesson_id in lessons.lesson_ids(ROOT)
+        for lesson_id in sources.lesson_ids(ROOT)
     ]
 
 
@@ -50,12 +51,9 @@ class Builds:
 
 
 def tiny_course(tmp_path: Path, source: str, lesson_id: str = "00_tiny") -> Path:
-    """A throwaway course repository under ``tmp_path`` holding one lesson source and this
-    repository's nbgrader configuration; returns its root."""
+    """A throwaway course repository under ``tmp_path`` holding one lesson source (the
+    nbgrader configuration is the autograder package's own); returns its root."""
     path = tmp_path / "solutions" / lesson_id / f"{lesson_id}.md"
     path.parent.mkdir(parents=True)
     path.write_text(source)
-    (tmp_path / "autograder").mkdir()
-    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
-    (tmp_path / "autograder" / "nbgrader_config.py").write_text(config)
     return tmp_path

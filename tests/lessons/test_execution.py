@@ -10,8 +10,8 @@ import pytest
 from lessonkit import ROOT, lesson_params
 from nbclient import NotebookClient
 
-from course import lessons
-from course.release import source_notebook
+from autograder import config
+from autograder.sources import source_notebook
 
 MAX_SECONDS = 90
 MAX_RSS_MB = 1536
@@ -24,7 +24,7 @@ def run(nb, quick: bool, tmp_path, timeout: int = 120):
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
-    with lessons.environment(**lessons.kernel_environment(ROOT, quick)):
+    with config.environment(**config.kernel_environment(ROOT, quick)):
         client.execute()
     return nb
 

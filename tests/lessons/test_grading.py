@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from lessonkit import ROOT, lesson_params, tiny_course, wrong_answers
 
-from course.grading import grade_notebook
+from autograder.grade.notebook import grade_notebook
 
 
 def exercises(nb) -> list[str]:
@@ -85,13 +85,13 @@ def test_visible_tests_pass_the_plausible_wrong_answers(lesson_id, builds, tmp_p
 def run_allowing_errors(nb, tmp_path):
     from nbclient import NotebookClient
 
-    from course import lessons
+    from autograder import config
 
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", allow_errors=True,
         resources={"metadata": {"path": str(tmp_path)}},
     )  # fmt: skip
-    with lessons.environment(**lessons.kernel_environment(ROOT, quick=True)):
+    with config.environment(**config.kernel_environment(ROOT, quick=True)):
         client.execute()
     return nb
 
@@ -127,11 +127,11 @@ assert double(-1.5) == -3.0
 
 def test_deleted_test_cell_is_restored_and_graded(tmp_path):
     """A learner who deletes a test cell is graded anyway (OverwriteCells.add_missing_cells)."""
-    from course.release import build
+    from autograder.build import build
 
     tiny_course(tmp_path, TINY)
     build(None, root=tmp_path)
-    course_dir = tmp_path / "autograder" / "course"
+    course_dir = tmp_path / "nbgrader-course"
     solution = nbformat.read(course_dir / "source" / "00_tiny" / "00_tiny.ipynb", as_version=4)
     solution.cells = [
         c for c in solution.cells if c.metadata["nbgrader"]["grade_id"] != "test_double"

@@ -4,7 +4,7 @@ import re
 
 from lessonkit import ROOT
 
-from course import lessons
+from autograder import sources
 
 
 def test_index_links_every_lesson_and_nothing_missing():
@@ -12,4 +12,4 @@ def test_index_links_every_lesson_and_nothing_missing():
     links = re.findall(r"\]\(([^)]+\.ipynb)\)", index)
     assert all((ROOT / "lessons" / link).is_file() for link in links), links
     linked = {link.split("/")[0] for link in links}
-    assert linked == set(lessons.lesson_ids(ROOT)), "lessons/README.md must link every lesson"
+    assert linked == set(sources.lesson_ids(ROOT)), "lessons/README.md must link every lesson"

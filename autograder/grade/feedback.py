@@ -16,8 +16,8 @@ import re
 
 import nbformat
 
-from course.grade.guard import is_guard
-from course.grade.integrity import grade_id
+from autograder.grade.guard import is_guard
+from autograder.grade.integrity import grade_id
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 FRAME = re.compile(r"(?:Cell In\s*\[(\d+)\]|<ipython-input-(\d+)-[0-9a-f]+>)(?:,\s*line (\d+))?")

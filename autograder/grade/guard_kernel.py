@@ -1,4 +1,4 @@
-"""Runs inside the grading kernel; `course.grade.guard` injects this file's text.
+"""Runs inside the grading kernel; `autograder.grade.guard` injects this file's text.
 
 ``install(nonce)`` runs right after the locked setup cell, before any learner code: it records
 every callable and module the tests rely on (the modules of numpy, torch's testing and

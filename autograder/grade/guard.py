@@ -1,7 +1,7 @@
 """Inject the runtime guard into a notebook to grade, and read its verdict back.
 
 Three kinds of grader cells (ids ``course-guard-*``, removed from feedback): one right after
-the setup cell installs the guard (`course.grade.guard_kernel`), one before every test cell
+the setup cell installs the guard (`autograder.grade.guard_kernel`), one before every test cell
 puts back and notes anything the learner's code replaced, one at the end prints the notes.
 The guard's handle lives under a random name, and its report carries a random nonce, so a
 submission cannot address it or forge its verdict in advance.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grade.integrity import grade_id
+from autograder.grade.integrity import grade_id
 
 PREFIX = "course-guard-"
 _SOURCE = (Path(__file__).parent / "guard_kernel.py").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Grade students one at a time in a separate process: ``python -m course.grade.worker``.
+"""Grade students one at a time in a separate process: ``python -m autograder.grade.worker``.
 
 The parent writes one JSON task per line on stdin and reads one JSON result per line on the
 private descriptor the worker announces (stdout itself carries nbgrader's and the kernel's
@@ -27,9 +27,9 @@ def grade_task(task: dict) -> dict:
     """Grade one student; return the result (status, scores, notes) and write files."""
     import nbformat
 
-    from course.grade import feedback, guard, integrity, limits, scan
-    from course.grade.collect import read_problem
-    from course.grading import grade_notebook
+    from autograder.grade import feedback, guard, integrity, limits, scan
+    from autograder.grade.collect import read_problem
+    from autograder.grade.notebook import grade_notebook
 
     lesson = task["lesson"]
     template = Path(task["template"])
@@ -131,7 +131,7 @@ def _autograde_preprocessors() -> list:
         SaveAutoGrades,
     )
 
-    from course.grade.limits import TruncateOutput
+    from autograder.grade.limits import TruncateOutput
 
     return [
         Execute,
@@ -183,16 +183,11 @@ def _needs_review(course: Path, lesson: str, student: str) -> None:
 
 
 def _feedback(course: Path, lesson: str, task: dict) -> str | None:
-    from course import lessons
-    from course.grading import _api
+    from autograder import config
 
-    root = lessons.repo_root(task.get("root"))
-    api = _api(
-        root,
-        {
-            "CourseDirectory": {"root": str(course), "autograded_directory": "public"},
-            "Exchange": {"root": str(course.parent / "exchange")},
-        },
+    api = config.api(
+        CourseDirectory={"root": str(course), "autograded_directory": "public"},
+        Exchange={"root": str(course.parent / "exchange")},
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -205,7 +200,7 @@ def _feedback(course: Path, lesson: str, task: dict) -> str | None:
 
 def main() -> int:
     """Serve tasks from stdin until it closes."""
-    from course.grade.limits import limit_memory
+    from autograder.grade.limits import limit_memory
 
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # nbgrader and kernels may print: keep the result channel clean

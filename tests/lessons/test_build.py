@@ -1,4 +1,4 @@
-"""lessons/ is what `course release` builds from solutions/, reproducibly, and leaks nothing."""
+"""lessons/ is what `autograder build` builds from solutions/, reproducibly, and leaks nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from lessonkit import ROOT, lesson_params, tiny_course
 
-from course import lessons
-from course.release import StaleLessonsError, release
+from autograder import sources
+from autograder.build import StaleLessonsError, build_lessons
 
 REGIONS = {
     "solution": ("BEGIN SOLUTION", "END SOLUTION"),
@@ -23,7 +23,7 @@ TRIVIAL = re.compile(r"^(return\b.{0,12}|pass|else:|try:|[\]\)\}]+,?(\s*#.*)?|\"
 def secret_lines(lesson_id: str) -> dict[str, set[str]]:
     """Non-trivial lines inside the solution regions and hidden-test blocks of the source
     (minus lines the source also shows in the open, such as a given method's `def _backward():`)."""
-    nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
+    nb = jupytext.read(sources.source_path(lesson_id, ROOT))
     found: dict[str, set[str]] = {kind: set() for kind in REGIONS}
     public: set[str] = set()
     for cell in nb.cells:
@@ -49,9 +49,9 @@ def secret_lines(lesson_id: str) -> dict[str, set[str]]:
 def test_lessons_match_solutions(lesson_id, builds):
     committed = ROOT / "lessons" / lesson_id / f"{lesson_id}.ipynb"
     fresh = builds(lesson_id) / "lessons" / lesson_id / f"{lesson_id}.ipynb"
-    assert committed.is_file(), f"{committed} is missing: run `course release {lesson_id}`"
+    assert committed.is_file(), f"{committed} is missing: run `autograder build {lesson_id}`"
     assert committed.read_bytes() == fresh.read_bytes(), (
-        f"lessons/{lesson_id} is stale: run `course release {lesson_id}` and commit lessons/"
+        f"lessons/{lesson_id} is stale: run `autograder build {lesson_id}` and commit lessons/"
     )
 
 
@@ -83,7 +83,7 @@ def test_release_leaks_no_solution_or_hidden_test(lesson_id):
 @pytest.mark.parametrize("lesson_id", lesson_params())
 def test_lesson_structure(lesson_id):
     """A setup cell first, >= 5 exercises, each answer cell followed by its test cell."""
-    nb = jupytext.read(lessons.source_path(lesson_id, ROOT))
+    nb = jupytext.read(sources.source_path(lesson_id, ROOT))
     ids = [
         c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if c.cell_type == "code"
     ]
@@ -120,13 +120,13 @@ def double(x):
 
 
 def test_check_names_the_stale_lesson(tmp_path):
-    """`release(check=True)` passes on a fresh build, then fails naming the edited lesson."""
+    """`build_lessons(check=True)` passes on a fresh build, then fails naming the edited lesson."""
     tiny_course(tmp_path, TINY)
     source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
-    [written] = release(root=tmp_path)
+    [written] = build_lessons(root=tmp_path)
     assert "raise NotImplementedError()" in written.read_text()
     assert "2 * x" not in written.read_text()
-    assert release(check=True, root=tmp_path) == [written]
+    assert build_lessons(check=True, root=tmp_path) == [written]
     source.write_text(TINY.replace("Double a number.", "Double a number, twice as fast."))
-    with pytest.raises(StaleLessonsError, match="00_tiny.*course release 00_tiny"):
-        release(check=True, root=tmp_path)
+    with pytest.raises(StaleLessonsError, match="00_tiny.*autograder build 00_tiny"):
+        build_lessons(check=True, root=tmp_path)

@@ -7,7 +7,7 @@ modules tests rely on (``np.allclose = ...``, ``testing.assert_close = ...``,
 ``sys.modules[...] = ...``, ``builtins.len = ...``), ``setattr``/``delattr`` on them, swapping a
 function's ``__code__``, and the tools that reach around Python's names (``__builtins__``,
 ``__import__``, ``exec``/``compile``, ``ctypes``, ``gc.get_objects``, ``sys.settrace``,
-``get_ipython``). The runtime guard (`course.grade.guard`) catches what a scan cannot see.
+``get_ipython``). The runtime guard (`autograder.grade.guard`) catches what a scan cannot see.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def module_aliases(source: str) -> set[str]:
 
 def scan_notebook(nb, release) -> list[str]:
     """Findings in every code cell of ``nb`` that is not a release cell left unchanged."""
-    from course.grade.integrity import _norm, grade_id
+    from autograder.grade.integrity import _norm, grade_id
 
     untouched = {_norm(c.source) for c in release.cells if c.cell_type == "code"}
     locked = {grade_id(c) for c in release.cells if c.metadata.get("nbgrader", {}).get("locked")}

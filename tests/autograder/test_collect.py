@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from course.grade.collect import collect, read_problem
+from autograder.grade.collect import collect, read_problem
 
 LESSON = "01_tensors"
 NB = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'

@@ -21,7 +21,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import lessons
+from autograder.config import api, environment, kernel_environment
+from course.repo import repo_root
 
 # Errors that mean the grader, not the learner's answer, failed on a cell.
 GRADER_FAILURES = frozenset({"CellTimeoutError", "DeadKernelError"})
@@ -54,10 +55,11 @@ class GradeResult:
 
 def prepare(lesson_id: str, root: str | os.PathLike | None = None) -> Path:
     """A course directory with the lesson's source and gradebook, built once per process."""
-    from course.release import build
+    from autograder.build import build
+    from autograder.sources import source_path
 
-    root = lessons.repo_root(root)
-    digest = hashlib.sha1(lessons.source_path(lesson_id, root).read_bytes()).hexdigest()
+    root = repo_root(root)
+    digest = hashlib.sha1(source_path(lesson_id, root).read_bytes()).hexdigest()
     key = (str(root), lesson_id, digest)
     if key not in _templates or not _templates[key].is_dir():
         tmp = Path(tempfile.mkdtemp(prefix=f"course-grade-{lesson_id}-"))
@@ -89,7 +91,7 @@ def grade_notebook(
     """
     import nbformat
 
-    root = lessons.repo_root(root)
+    root = repo_root(root)
     template = Path(course_dir) if course_dir else prepare(lesson_id, root)
     result = GradeResult(lesson_id)
     with contextlib.ExitStack() as stack:
@@ -109,12 +111,12 @@ def grade_notebook(
             overrides["Execute"] = {"timeout": timeout}
         for section, values in (config or {}).items():
             overrides.setdefault(section, {}).update(values)
-        api = _api(root, overrides)
-        with lessons.environment(**lessons.kernel_environment(root, quick)):
+        grader = api(**overrides)
+        with environment(**kernel_environment(root, quick)):
             with warnings.catch_warnings():
                 # nbgrader 0.9.6's gradebook code trips SQLAlchemy's autoflush warnings.
                 warnings.simplefilter("ignore")
-                outcome = api.autograde(lesson_id, student_id, force=True, create=True)
+                outcome = grader.autograde(lesson_id, student_id, force=True, create=True)
         result.log = "\n".join(filter(None, [outcome.get("log"), outcome.get("error")]))
 
         graded = course / "autograded" / student_id / lesson_id / f"{lesson_id}.ipynb"
@@ -125,14 +127,6 @@ def grade_notebook(
         failed = any(GRADER_FAILURES & set(names) for names in result.errors.values())
         result.completed = bool(outcome["success"] and graded.is_file() and found and not failed)
     return result
-
-
-def _api(root: Path, overrides: dict):
-    from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    config = lessons.nbgrader_config(root, **overrides)
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
 def _errors(nb) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ import zipfile
 import nbformat
 from crafted import LESSON, Crafter
 
-from course.grade import grade_class
+from autograder.grade import grade_class
 
 
 def test_zip_layout_rerun_is_idempotent(built, tmp_path):

@@ -1,15 +1,16 @@
-"""`course export-student DIR`: lessons, package and binder, no solutions, no hidden tests."""
+"""`autograder export-student DIR`: lessons, package and binder, no solutions, no hidden tests."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 
 import jupytext
 import pytest
 
-from course import lessons
-from course.cli import main
-from course.grade.export import export_student
+from autograder import sources
+from autograder.cli import main
+from autograder.export import export_student, student_pyproject
 
 MARKERS = {
     "solution": ("BEGIN SOLUTION", "END SOLUTION"),
@@ -25,8 +26,8 @@ def secret_lines() -> dict[str, set[str]]:
     """Lines inside every lesson's solution and hidden-test regions (not shown in the open)."""
     found = {kind: set() for kind in MARKERS}
     public = set()
-    for lesson_id in lessons.lesson_ids():
-        for cell in jupytext.read(lessons.source_path(lesson_id)).cells:
+    for lesson_id in sources.lesson_ids():
+        for cell in jupytext.read(sources.source_path(lesson_id)).cells:
             inside = None
             for line in cell.source.splitlines():
                 text = line.strip()
@@ -56,9 +57,10 @@ def test_export_has_no_solutions_or_hidden_tests(tmp_path):
     assert main(["export-student", str(dest)]) == 0
     names = {p.name for p in dest.iterdir()}
     assert {"lessons", "course", "README.md", "pyproject.toml"} <= names
-    assert not names & {"solutions", "autograder", "tests", "docs"}
+    assert not names & {"solutions", "autograder", "tests", "docs", "nbgrader-course"}
+    assert sorted(p.name for p in (dest / "benchmarks").iterdir()) == ["results"]
     exported = sorted(p.name for p in (dest / "lessons").iterdir() if p.is_dir())
-    assert exported == lessons.lesson_ids()
+    assert exported == sources.lesson_ids()
     assert (dest / "lessons" / "README.md").is_file()  # the course index travels too
     texts = {
         p: p.read_text(encoding="utf-8", errors="ignore")
@@ -80,3 +82,28 @@ def test_export_refuses_a_full_folder(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
     with pytest.raises(FileExistsError):
         export_student(tmp_path)
+
+
+def test_export_ships_no_grading_tools(tmp_path):
+    """The learner's package only: no grading code, no Python file that names nbgrader or imports
+    autograder, and a pyproject.toml with no instructor package, command or extra."""
+    dest = export_student(tmp_path / "student-repo")
+    code = {p: p.read_text() for p in dest.rglob("*.py")}
+    assert code and not [p for p, text in code.items() if "nbgrader" in text]
+    imports = re.compile(r"^\s*(from|import) autograder\b", re.MULTILINE)
+    assert not [p for p, text in code.items() if imports.search(text)]
+    assert not list(dest.rglob("guard_kernel.py")) and not list(dest.rglob("scan.py"))
+    pyproject = (dest / "pyproject.toml").read_text()
+    for word in ("autograder", "jupytext", "instructor"):
+        assert word not in pyproject, f"the student pyproject.toml still names {word}"
+    project = tomllib.loads(pyproject)
+    extras = project["project"]["optional-dependencies"]
+    requirements = [*project["project"]["dependencies"], *(r for e in extras.values() for r in e)]
+    assert not [r for r in requirements if "nbgrader" in r]
+    assert project["project"]["scripts"] == {"course": "course.cli:main"}
+    assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["course*"]
+
+
+def test_student_pyproject_refuses_an_unknown_layout():
+    with pytest.raises(ValueError, match="update autograder/export.py"):
+        student_pyproject('[project]\nname = "x"\n')

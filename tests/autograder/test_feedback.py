@@ -8,7 +8,7 @@ import re
 import jupytext
 import pytest
 
-from course import lessons
+from autograder import sources
 
 LESSON = "01_tensors"
 BEGIN, END = "BEGIN HIDDEN" + " TESTS", "END HIDDEN" + " TESTS"
@@ -16,7 +16,7 @@ BEGIN, END = "BEGIN HIDDEN" + " TESTS", "END HIDDEN" + " TESTS"
 
 def hidden_lines(lesson_id: str) -> set[str]:
     """Lines of the source's hidden-test blocks that the open cells do not also show."""
-    nb = jupytext.read(lessons.source_path(lesson_id))
+    nb = jupytext.read(sources.source_path(lesson_id))
     hidden, public = set(), set()
     for cell in nb.cells:
         inside = False

@@ -1,4 +1,4 @@
-"""`grade_class`: collect, grade in parallel, merge, export (the engine of ``course grade``)."""
+"""`grade_class`: collect, grade in parallel, merge, export (the engine of ``autograder grade``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import lessons
-from course.grade import collect, pool, report
+from autograder.grade import collect, pool, report
+from course.repo import repo_root
 
 
 @dataclass
@@ -52,10 +52,10 @@ def grade_class(
     ``workers`` defaults to the number of cores; ``cell_timeout`` bounds one cell,
     ``time_limit`` one student (the worker is killed), ``memory_mb`` a kernel's address space.
     """
-    from course.grading import prepare
+    from autograder.grade.notebook import prepare
 
     started = time.perf_counter()
-    root = lessons.repo_root(root)
+    root = repo_root(root)
     template = Path(course_dir) if course_dir else prepare(lesson_id, root)
     out = Path(out).resolve()
     course = out / "course"
@@ -143,7 +143,7 @@ def _grade_cells(template: Path, lesson_id: str) -> tuple[list[str], dict[str, f
 def _source_order(template: Path, lesson_id: str) -> dict[str, int]:
     import nbformat
 
-    from course.grade.integrity import grade_id
+    from autograder.grade.integrity import grade_id
 
     nb = nbformat.read(template / "source" / lesson_id / f"{lesson_id}.ipynb", as_version=4)
     return {grade_id(c): i for i, c in enumerate(nb.cells) if grade_id(c)}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grade.integrity import grade_id
+from autograder.grade.integrity import grade_id
 
 LESSON = "01_tensors"
 WRONG_FILE = Path(__file__).parents[1] / "lessons" / "wrong" / f"{LESSON}.py"

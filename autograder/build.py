@@ -1,7 +1,7 @@
 """Build the learners' notebooks: ``solutions/NN_topic/NN_topic.md`` -> ``lessons/NN_topic/``.
 
 Each source is converted by jupytext, given deterministic cell ids, put into nbgrader's course
-directory (``autograder/course/source/``), turned into a student version by nbgrader's
+directory (the workspace ``nbgrader-course/source/``), turned into a student version by nbgrader's
 generate_assignment (solutions become stubs, hidden tests vanish), and written to
 ``lessons/NN_topic/NN_topic.ipynb`` without outputs and with normalised metadata, so two clean
 builds are byte-identical and a test can tell when ``lessons/`` is stale.
@@ -9,21 +9,22 @@ builds are byte-identical and a test can tell when ``lessons/`` is stale.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from course import lessons
+from autograder import config, sources
+from autograder.sources import source_notebook
+from course.repo import repo_root
 
-FIX_COMMAND = "course release"
+FIX_COMMAND = "autograder build"
 _KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 _KEEP_CELL_METADATA = ("deletable", "editable", "nbgrader", "tags")
 
 
 class StaleLessonsError(RuntimeError):
-    """``lessons/`` does not match what ``course release`` builds from ``solutions/``."""
+    """``lessons/`` does not match what ``autograder build`` makes of ``solutions/``."""
 
     def __init__(self, stale: list[str]):
         self.stale = stale
@@ -31,27 +32,6 @@ class StaleLessonsError(RuntimeError):
             f"lessons out of date with solutions/: {', '.join(stale)}; "
             f"run `{FIX_COMMAND} {' '.join(stale)}` and commit lessons/"
         )
-
-
-def source_notebook(lesson_id: str, root: str | os.PathLike | None = None):
-    """The lesson's source as an nbformat 4.5 notebook with deterministic cell ids."""
-    import jupytext
-
-    nb = jupytext.read(lessons.source_path(lesson_id, root))
-    nb.nbformat, nb.nbformat_minor = 4, 5
-    seen: set[str] = set()
-    for index, cell in enumerate(nb.cells):
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            cell_id = grade_id
-        else:
-            digest = hashlib.sha1(f"{index}\0{cell.cell_type}\0{cell.source}".encode()).hexdigest()
-            cell_id = f"{cell.cell_type[:2]}-{digest[:10]}"
-        if cell_id in seen:
-            raise ValueError(f"{lesson_id}: two cells share the id {cell_id!r}")
-        seen.add(cell_id)
-        cell["id"] = cell_id
-    return nb
 
 
 def normalise(nb):
@@ -85,14 +65,14 @@ def build(
 ) -> list[Path]:
     """Build the student notebooks of ``lesson_ids`` (all when None) and return their paths.
 
-    ``course_dir`` is nbgrader's course directory (default ``autograder/course``) and
-    ``lessons_dir`` where the student versions go (default ``lessons``).
+    ``course_dir`` is nbgrader's course directory (default: the workspace ``nbgrader-course``)
+    and ``lessons_dir`` where the student versions go (default ``lessons``).
     """
     import nbformat
 
-    root = lessons.repo_root(root)
-    ids = list(lesson_ids) if lesson_ids else lessons.lesson_ids(root)
-    course_dir = Path(course_dir) if course_dir else root / "autograder" / "course"
+    root = repo_root(root)
+    ids = list(lesson_ids) if lesson_ids else sources.lesson_ids(root)
+    course_dir = Path(course_dir) if course_dir else config.workspace(root)
     lessons_dir = Path(lessons_dir) if lessons_dir else root / "lessons"
     for lesson_id in ids:
         nb = source_notebook(lesson_id, root)
@@ -101,10 +81,14 @@ def build(
             shutil.rmtree(src)
         src.mkdir(parents=True)
         (src / f"{lesson_id}.ipynb").write_text(dumps(nb), encoding="utf-8")
+    config.write_workspace_config(course_dir)
 
     with tempfile.TemporaryDirectory(prefix="course-exchange-") as exchange:
-        api = _api(root, course_dir, exchange)
-        with lessons.environment():
+        api = config.api(
+            CourseDirectory={"root": str(Path(course_dir).resolve())},
+            Exchange={"root": exchange},
+        )
+        with config.environment():
             for lesson_id in ids:
                 result = api.generate_assignment(lesson_id, force=True, create=True)
                 if not result["success"]:
@@ -124,26 +108,13 @@ def build(
     return written
 
 
-def _api(root: Path, course_dir: Path, exchange: str):
-    from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    config = lessons.nbgrader_config(
-        root,
-        CourseDirectory={"root": str(Path(course_dir).resolve())},
-        Exchange={"root": exchange},
-    )
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
-
-
 def stale_lessons(
     lesson_ids: list[str] | None = None, root: str | os.PathLike | None = None
 ) -> list[str]:
     """Lessons whose committed notebook differs from a fresh build (or is missing or orphaned)."""
-    root = lessons.repo_root(root)
-    ids = list(lesson_ids) if lesson_ids else lessons.lesson_ids(root)
-    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+    root = repo_root(root)
+    ids = list(lesson_ids) if lesson_ids else sources.lesson_ids(root)
+    with tempfile.TemporaryDirectory(prefix="course-build-") as tmp:
         tmp = Path(tmp)
         build(ids, root=root, course_dir=tmp / "course", lessons_dir=tmp / "lessons")
         stale = [
@@ -156,7 +127,7 @@ def stale_lessons(
         stale += sorted(
             d.name
             for d in (root / "lessons").iterdir()
-            if lessons.LESSON_ID.match(d.name) and d.name not in ids
+            if sources.LESSON_ID.match(d.name) and d.name not in ids
         )
     return stale
 
@@ -165,7 +136,7 @@ def _read(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def release(
+def build_lessons(
     lesson_ids: list[str] | None = None,
     check: bool = False,
     root: str | os.PathLike | None = None,
@@ -175,11 +146,11 @@ def release(
     ``check`` builds into a temporary folder and raises `StaleLessonsError` naming the
     lessons that differ; it writes nothing in the repository.
     """
-    root = lessons.repo_root(root)
+    root = repo_root(root)
     if check:
         stale = stale_lessons(lesson_ids, root)
         if stale:
             raise StaleLessonsError(stale)
-        ids = list(lesson_ids) if lesson_ids else lessons.lesson_ids(root)
+        ids = list(lesson_ids) if lesson_ids else sources.lesson_ids(root)
         return [root / "lessons" / i / f"{i}.ipynb" for i in ids]
     return build(lesson_ids, root=root)

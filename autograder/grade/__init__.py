@@ -5,6 +5,6 @@ notebooks (see docs/instructors.md).
 >>> outcome.exit_code  # 0 when every submission was graded, 1 when any failed or was flagged
 """
 
-from course.grade.run import ClassResult, grade_class
+from autograder.grade.run import ClassResult, grade_class
 
 __all__ = ["ClassResult", "grade_class"]

@@ -1,6 +1,6 @@
 """Run grading tasks on worker processes, each task under a hard wall-clock limit.
 
-A worker (`course.grade.worker`) runs in its own process group and serves one task at a
+A worker (`autograder.grade.worker`) runs in its own process group and serves one task at a
 time. When a task runs past its limit the whole group is killed and a fresh worker takes the
 next task; the task comes back as ``crashed`` with the cell that was running (the worker
 writes it before each cell), so the caller can grade again with that cell skipped.
@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course import lessons
+from autograder import config
 
 
 class Worker:
-    """One ``python -m course.grade.worker`` process, restarted after a kill."""
+    """One ``python -m autograder.grade.worker`` process, restarted after a kill."""
 
     def __init__(self, env: dict[str, str], log: Path):
         self.env = env
@@ -33,7 +33,7 @@ class Worker:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "course.grade.worker"],
+            [sys.executable, "-m", "autograder.grade.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=open(self.log, "ab"),  # noqa: SIM115 - owned by the process
@@ -107,8 +107,8 @@ def run_tasks(
     A crashed task is retried with the cell it was running skipped, up to ``max_skips`` times.
     """
     env = dict(os.environ)
-    env.update({k: v for k, v in lessons.kernel_environment(root, quick=True).items() if v})
-    env["PYTHONPATH"] = lessons.kernel_environment(root, quick=True)["PYTHONPATH"]
+    env.update({k: v for k, v in config.kernel_environment(root, quick=True).items() if v})
+    env["PYTHONPATH"] = config.kernel_environment(root, quick=True)["PYTHONPATH"]
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     env["COURSE_GRADE_MEMORY_MB"] = str(memory_mb)

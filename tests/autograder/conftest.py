@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from crafted import LESSON, craft
 
-from course.grade import grade_class
-from course.release import build
+from autograder.build import build
+from autograder.grade import grade_class
 
 # Short enough that the crafted infinite loops end fast, long enough for a setup cell that
 # imports torch on a busy 2-core machine (5 s was not).

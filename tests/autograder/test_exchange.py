@@ -1,4 +1,4 @@
-"""nbgrader's exchange end to end for three students, graded by `course grade`.
+"""nbgrader's exchange end to end for three students, graded by `autograder grade`.
 
 Instructor and students each have a course directory in a temporary folder and share one
 exchange folder, as on a JupyterHub: release, fetch, submit, collect, grade (autograde and
@@ -14,8 +14,8 @@ import nbformat
 from crafted import LESSON, Crafter, wrong_answers
 from test_feedback import hidden_lines
 
-from course import lessons
-from course.grade import grade_class
+from autograder.config import nbgrader_config
+from autograder.grade import grade_class
 
 STUDENTS = ("ada", "bo", "cy")
 
@@ -25,8 +25,7 @@ def exchange_app(kind: str, root, exchange, **course):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import default
 
-    config = lessons.nbgrader_config(
-        None,
+    config = nbgrader_config(
         CourseDirectory={"root": str(root), "assignment_id": LESSON, **course},
         Exchange={"root": str(exchange)},
     )
