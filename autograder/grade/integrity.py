@@ -95,7 +95,7 @@ def restore(submitted, release, source) -> tuple[nbformat.NotebookNode, list[str
             cells.extend(leading)
         cells.extend(following.get(gid, []))
     nb = copy.deepcopy(source)
-    nb.cells = [_with_id(c, i) for i, c in enumerate(cells)]
+    nb.cells = _with_ids(cells)
     return nb, issues
 
 
@@ -105,13 +105,23 @@ def _plain(cell):
     return cell
 
 
-def _with_id(cell, index: int):
-    if cell.cell_type == "code":
-        cell.setdefault("outputs", [])
-        cell.setdefault("execution_count", None)
-    if not cell.get("id") or not grade_id(cell):
-        cell["id"] = f"cell-{index}"
-    return cell
+def _with_ids(cells: list) -> list:
+    """Unique cell ids: a graded cell's is its grade_id (the grader finds cells by it, e.g. to
+    skip one that hung); any other keeps its own unless taken, else gets ``cell-N``."""
+    graded = {grade_id(c) for c in cells if grade_id(c)}
+    seen: set[str] = set()
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+        wanted = grade_id(cell) or cell.get("id") or ""
+        if not wanted or wanted in seen or (not grade_id(cell) and wanted in graded):
+            wanted = f"cell-{index}"
+            while wanted in seen or wanted in graded:
+                wanted += "-"
+        cell["id"] = wanted
+        seen.add(wanted)
+    return cells
 
 
 def is_serious(issue: str) -> bool:

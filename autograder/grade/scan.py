@@ -120,6 +120,27 @@ def module_aliases(source: str) -> set[str]:
     return names
 
 
+def protected_aliases(source: str) -> set[str]:
+    """Names an ``import`` in ``source`` binds to a protected module (``import numpy as xp``
+    -> ``xp``; ``from torch import nn as tnn`` -> ``tnn``): assigning through them is flagged."""
+    try:
+        tree = ast.parse(_strip_magics(source))
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {
+                a.asname or a.name.split(".")[0]
+                for a in node.names
+                if a.name.split(".")[0] in PROTECTED_ROOTS
+            }
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[0] in PROTECTED_ROOTS:
+                names |= {a.asname or a.name for a in node.names}
+    return names
+
+
 def scan_notebook(nb, release) -> list[str]:
     """Findings in every code cell of ``nb`` that is not a release cell left unchanged."""
     from autograder.grade.integrity import _norm, grade_id
@@ -135,6 +156,6 @@ def scan_notebook(nb, release) -> list[str]:
         if _norm(cell.source) in untouched:
             continue
         label = grade_id(cell) or f"cell {index + 1}"
-        aliases_here = aliases | {a for a in module_aliases(cell.source) if a in PROTECTED_ROOTS}
+        aliases_here = aliases | protected_aliases(cell.source)
         findings += [f"{label} {f}" for f in scan_source(cell.source, aliases_here)]
     return findings
