@@ -14,7 +14,7 @@ import argparse
 
 import numpy as np
 
-import course.functional  # noqa: F401 - applies the allocator tuning the framework uses
+import course
 from course.bench import compare
 from course.bench import workloads as W
 from course.ops.nn import weight_grad
@@ -65,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
+    course.keep_freed_memory()  # the malloc tuning `course bench` applies: course/allocator.py
     pair = W.mlp()
     # The hand-written step trains its own copy of the weights (same shapes, same data).
     model = course.nn.Sequential(

@@ -10,6 +10,7 @@ import argparse
 import cProfile
 import pstats
 
+import course
 from course import backend
 from course.bench import workloads as W
 
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--scale", type=int, default=1, help="multiply the batch size by this")
     args = parser.parse_args()
+    course.keep_freed_memory()  # as `course bench` does: course/allocator.py
     step = W.TRAINING[args.workload](args.device, args.scale).ours
     for _ in range(5):  # warm-up: allocator, BLAS threads, caches, CUDA kernel compiles
         step()

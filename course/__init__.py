@@ -5,8 +5,13 @@
 >>> (x * x).sum().backward()
 >>> x.grad
 tensor([2., 4., 6.])
+
+``course.nn``, ``course.optim``, ``course.functional`` and ``course.data`` come with ``import
+course``, as torch's do. Importing changes nothing outside the package: the malloc tuning that
+training and timing want is an explicit, process-wide call, ``course.keep_freed_memory()``.
 """
 
+from course.allocator import keep_freed_memory
 from course.autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad
 from course.ops import (
     abs,
@@ -72,9 +77,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
     "broadcast_to", "cat", "clamp", "clip", "concatenate", "div", "empty", "enable_grad", "exp",
-    "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled", "log",
-    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
-    "ones", "ones_like", "permute", "pow", "rand", "randint", "randn", "relu", "reshape",
-    "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "tensor", "transpose",
-    "unsqueeze", "where", "zeros", "zeros_like",
+    "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled",
+    "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow", "rand", "randint", "randn",
+    "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "tensor",
+    "transpose", "unsqueeze", "where", "zeros", "zeros_like",
 ]  # fmt: skip
+
+# The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,
+# course.optim.SGD ...). Last: they import names defined above from this package.
+from course import data as data  # noqa: E402
+from course import functional as functional  # noqa: E402
+from course import nn as nn  # noqa: E402
+from course import optim as optim  # noqa: E402

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -143,14 +143,34 @@ class DataLoader:
                 yield default_collate([self.dataset[int(i)] for i in order[start:stop]])
 
 
-# The offline datasets, so that ``from course.data import load_digits`` works too.
-from course.datasets import (  # noqa: E402
-    CharCorpus,
-    load_digits,
-    load_mnist,
-    load_stdlib_corpus,
-    make_sequences,
-)
+# The offline datasets, so that ``from course.data import load_digits`` works too. Loaded on
+# first use (PEP 562): ``import course`` brings this module, and the datasets' own imports
+# (gzip, tempfile, importlib.resources, dataclasses ...) would add ~10 ms to it.
+if TYPE_CHECKING:
+    from course.datasets import (
+        CharCorpus,
+        load_digits,
+        load_mnist,
+        load_stdlib_corpus,
+        make_sequences,
+    )
+
+_DATASETS = ("CharCorpus", "load_digits", "load_mnist", "load_stdlib_corpus", "make_sequences")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DATASETS:
+        import course.datasets
+
+        value = getattr(course.datasets, name)
+        globals()[name] = value  # found directly from now on
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_DATASETS))
+
 
 __all__ = [
     "CharCorpus", "DataLoader", "Dataset", "TensorDataset", "default_collate", "load_digits",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.allocator import keep_freed_memory
 from course.autograd import Tensor, _wrap
 from course.backend import Array, get_array_module, to_device, to_numpy
 from course.ops import conv as _conv
@@ -16,8 +15,6 @@ from course.ops import nn as _nn
 from course.ops import relu, sigmoid, tanh
 from course.ops.reduce import normalize_dims
 from course.tensor import generator
-
-keep_freed_memory()  # layers churn big temporaries: see course/allocator.py
 
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "linear",

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from course import backend, machine
+from course.allocator import keep_freed_memory
 from course.repo import find_root
 
 # The course repository (its tests/ and benchmarks/results/), or the current folder outside one.
@@ -105,6 +106,7 @@ def run_bench(deadline: float, repeat: int = REPEAT) -> list[dict]:
     """Bench rows on CUDA, one workload at a time; a failure becomes a row with 'error'."""
     from course.bench.run import run_matmul, run_training
 
+    keep_freed_memory()  # as `course bench` does: the host side of each step allocates too
     jobs: list[tuple[str, int, Callable[[], list[dict]]]] = []
     for scale in SCALES:
         for name in TRAINING:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from course import backend, machine
+from course.allocator import keep_freed_memory
 from course.bench import Timing, compare, measure
 from course.bench import workloads as W
 
@@ -191,6 +192,9 @@ def plot(path: str | Path, rows: list[dict], title: str) -> None:
 
 def main(args) -> int:
     device = backend.normalize_device(args.device)
+    # Both twins run in this process, so torch gets the same malloc settings as ours: the
+    # settings a training program calling it would have (see course/allocator.py).
+    keep_freed_memory()
     warning = blas_warning()
     if warning:
         warnings.warn(warning, stacklevel=1)
