@@ -37,6 +37,10 @@ _generic = np.generic
 
 class _GradMode:
     enabled = True
+    # Counts in-place writes (add_, +=, an optimizer step ...). A Function remembers the count
+    # when it is recorded, a tensor the count of its last in-place write: a tensor written
+    # after a Function saved it is caught in backward (torch's version counter, per tensor).
+    epoch = 0
 
 
 _mode = _GradMode()
@@ -82,9 +86,13 @@ class Function:
     ``self.needs_grad[i]`` tells whether input ``i`` wants a gradient at all.
     """
 
-    __slots__ = ("inputs", "needs_grad", "__dict__")
+    __slots__ = ("inputs", "needs_grad", "epoch", "__dict__")
     inputs: tuple[Tensor, ...] | None  # set by apply when recording; None once backward ran
     needs_grad: list[bool]
+    epoch: int  # _mode.epoch when recorded
+    # Whether backward reads the values of the inputs or the output (not only their shapes):
+    # then an in-place write to one of them after recording makes backward refuse.
+    saves_values = True
 
     def forward(self, *arrays, **kwargs):
         raise NotImplementedError
@@ -109,6 +117,7 @@ class Function:
                 if t.requires_grad:
                     fn.inputs = inputs
                     fn.needs_grad = [t.requires_grad for t in inputs]
+                    fn.epoch = _mode.epoch
                     return _wrap(out, True, fn)
         return _wrap(out, False, None)
 
@@ -131,12 +140,19 @@ def _check_same_device(cls: type[Function], inputs: tuple[Tensor, ...]) -> None:
             )
 
 
+_LEAF_IN_PLACE = (
+    "{name}: a leaf Variable that requires grad is being used in an in-place operation. "
+    "Update parameters inside `with course.no_grad():` (as optimizers do)"
+)
+
+
 def _wrap(data: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
     t = _new(Tensor)
     t.data = data
     t.grad = None
     t.requires_grad = requires_grad
     t._ctx = ctx
+    t._written = 0
     return t
 
 
@@ -147,11 +163,12 @@ class Tensor:
     Build tensors with ``course.tensor``; operators live in ``course.tensor``.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_written", "__weakref__")
     data: Array
     grad: Tensor | None
     requires_grad: bool
     _ctx: Function | None
+    _written: int  # _mode.epoch of the last in-place write (0: never written in place)
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity hashing stays
 
@@ -168,6 +185,7 @@ class Tensor:
         self.grad = None
         self.requires_grad = requires_grad
         self._ctx = None
+        self._written = 0
 
     # ----------------------------------------------------------------- properties
     @property
@@ -286,6 +304,156 @@ class Tensor:
         if self.data.dtype.kind not in "iu" or self.data.size != 1:
             raise TypeError("only integer tensors with one element can be used as an index")
         return int(self.item())
+
+    # ------------------------------------------------------------------- in place
+    # torch's rules: writing in place into a leaf that requires grad, outside no_grad(), is an
+    # error (an optimizer step runs inside no_grad); the result is cast to this tensor's dtype
+    # when the cast is safe; a tensor written after a recorded op saved it makes backward
+    # refuse. A tensor that is part of a graph is not written in place (course does not
+    # rebase graphs as torch does): add_() and friends raise, and += on it makes a new
+    # tensor, as x = x + y would (other references keep the old value).
+    def add_(self, other: Operand, *, alpha: float = 1) -> Tensor:
+        """self += alpha * other, in place."""
+        value = self._operand(other, "add_")
+        return self._ufunc("add", value if alpha == 1 else value * alpha, "add_")
+
+    def sub_(self, other: Operand, *, alpha: float = 1) -> Tensor:
+        """self -= alpha * other, in place."""
+        value = self._operand(other, "sub_")
+        return self._ufunc("subtract", value if alpha == 1 else value * alpha, "sub_")
+
+    def mul_(self, other: Operand) -> Tensor:
+        """self *= other, in place."""
+        return self._ufunc("multiply", self._operand(other, "mul_"), "mul_")
+
+    def div_(self, other: Operand) -> Tensor:
+        """self /= other, in place (true division: an integer tensor cannot hold it)."""
+        return self._ufunc("true_divide", self._operand(other, "div_"), "div_")
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Clip every value into [min, max], in place."""
+        if min is None and max is None:
+            raise RuntimeError("clamp_: at least one of min and max must be given")
+        self._writable("clamp_")
+        xp = backend.get_array_module(self.data)
+        xp.clip(self.data, min, max, out=self.data)
+        return self._wrote()
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros, in place."""
+        return self.fill_(0)
+
+    def fill_(self, value: float | Tensor) -> Tensor:
+        """Fill with ``value``, in place."""
+        self._writable("fill_")
+        self.data[...] = value.item() if isinstance(value, Tensor) else value
+        return self._wrote()
+
+    def copy_(self, src: Tensor | Array) -> Tensor:
+        """Copy ``src``'s values (broadcast, converted to this dtype and device) into self."""
+        self._writable("copy_", src)
+        array = src.data if isinstance(src, Tensor) else src
+        array = backend.to_device(array, self.device)
+        xp = backend.get_array_module(self.data)
+        try:
+            xp.copyto(self.data, array, casting="unsafe")
+        except ValueError as e:
+            raise RuntimeError(
+                f"copy_: cannot copy a tensor of shape {tuple(array.shape)} into one of shape "
+                f"{tuple(self.shape)} ({e})"
+            ) from None
+        return self._wrote()
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+        """Fill with samples of N(mean, std^2) from the course generator, in place."""
+        from course.tensor import generator
+
+        self._writable("normal_")
+        values = generator().normal(mean, std, size=self.shape)
+        self.data[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
+        return self._wrote()
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+        """Fill with samples of U[a, b) from the course generator, in place."""
+        from course.tensor import generator
+
+        self._writable("uniform_")
+        values = generator().uniform(a, b, size=self.shape)
+        self.data[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
+        return self._wrote()
+
+    def __iadd__(self, other: Operand) -> Tensor:
+        return self + other if self._in_graph(other, "+=") else self.add_(other)
+
+    def __isub__(self, other: Operand) -> Tensor:
+        return self - other if self._in_graph(other, "-=") else self.sub_(other)
+
+    def __imul__(self, other: Operand) -> Tensor:
+        return self * other if self._in_graph(other, "*=") else self.mul_(other)
+
+    def __itruediv__(self, other: Operand) -> Tensor:
+        return self / other if self._in_graph(other, "/=") else self.div_(other)
+
+    def _in_graph(self, other: object, name: str) -> bool:
+        """Whether ``self <name>= other`` must build a graph (then it is done out of place)."""
+        if not _mode.enabled:
+            return False
+        if self.requires_grad and self._ctx is None:
+            raise RuntimeError(_LEAF_IN_PLACE.format(name=f"x {name} ..."))
+        return self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+
+    def _writable(self, name: str, other: object = None) -> None:
+        """Refuse an in-place write that autograd could not follow, or into shared memory."""
+        if not backend.writeable(self.data):
+            raise RuntimeError(
+                f"{name}: this tensor's memory is read-only (a broadcast or expand view, whose "
+                "elements share memory): clone() it first"
+            )
+        if not _mode.enabled:
+            return
+        if self.requires_grad and self._ctx is None:
+            raise RuntimeError(_LEAF_IN_PLACE.format(name=name))
+        if self.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
+            raise RuntimeError(
+                f"{name}: an in-place operation on a tensor that is part of the autograd graph "
+                "(or with an operand that requires grad) is not supported by course (torch "
+                "rebases the graph); write it out of place, e.g. x = x.add(y), or do it inside "
+                "`with course.no_grad():`"
+            )
+
+    def _operand(self, other: object, name: str) -> Array:
+        self._writable(name, other)
+        if isinstance(other, Tensor):
+            if other.data.__class__ is not self.data.__class__:
+                raise RuntimeError(
+                    f"{name}: tensors are on different devices ({self.device}, {other.device})"
+                )
+            return other.data
+        return other
+
+    def _ufunc(self, ufunc: str, value: object, name: str) -> Tensor:
+        xp = backend.get_array_module(self.data)
+        try:
+            getattr(xp, ufunc)(self.data, value, out=self.data)
+        except TypeError:  # NumPy refuses the cast back into self's dtype
+            result = xp.result_type(self.data, value)
+            raise RuntimeError(
+                f"{name}: result type {result} can't be cast to the desired output type "
+                f"{self.dtype}"
+            ) from None
+        except ValueError as e:
+            shape = tuple(getattr(value, "shape", ()))
+            raise RuntimeError(
+                f"{name}: output with shape {tuple(self.shape)} doesn't match the broadcast "
+                f"shape of {tuple(self.shape)} and {shape}"
+            ) from e
+        return self._wrote()
+
+    def _wrote(self) -> Tensor:
+        """Note an in-place write (see _GradMode.epoch); returns self."""
+        _mode.epoch += 1
+        self._written = _mode.epoch
+        return self
 
     # ------------------------------------------------------------------- backward
     def backward(self, gradient: Tensor | Array | None = None, retain_graph: bool = False) -> None:
@@ -446,12 +614,16 @@ def _run_backward(root: Tensor, grad: Array, retain_graph: bool, seed_is_ours: b
         if g is None:
             continue
         assert fn is not None and fn.inputs is not None  # _topological_order made sure
+        if fn.epoch != _mode.epoch and fn.saves_values:  # something was written in place since
+            _check_not_written(t, fn)
         in_grads = fn.backward(g)
         if len(fn.inputs) == 1:
             in_grads = (in_grads,) if not isinstance(in_grads, tuple) else in_grads
         for inp, ig in zip(fn.inputs, in_grads):
             if ig is None or not inp.requires_grad:
                 continue
+            if ig.__class__ is not np.ndarray and isinstance(ig, _generic):
+                ig = np.asarray(ig)  # 0-d arithmetic gives NumPy scalars: a gradient is an array
             if ig.dtype != inp.data.dtype:
                 ig = ig.astype(inp.data.dtype)
             if ig.shape != inp.data.shape:
@@ -470,6 +642,21 @@ def _run_backward(root: Tensor, grad: Array, retain_graph: bool, seed_is_ours: b
             fn.__dict__.clear()
 
 
+def _check_not_written(out: Tensor, fn: Function) -> None:
+    """Refuse to differentiate ``fn`` when its output or an input was written in place after
+    ``fn`` was recorded: its saved values are no longer the ones it computed with."""
+    assert fn.inputs is not None
+    for i, t in enumerate((out, *fn.inputs)):
+        if t._written > fn.epoch:
+            what = "output" if i == 0 else f"input {i - 1}"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: the {what} of {fn.name}Backward, a {t.dtype} tensor of "
+                f"shape {tuple(t.shape)}, was written in place after {fn.name} saved it. "
+                "Hint: write it after backward(), or out of place (x = x + y)"
+            )
+
+
 def _accumulate_leaf(leaf: Tensor, g: Array, handed_out: set[int]) -> None:
     if leaf.grad is None:
         # Never store one array in two places or a read-only view: users may edit .grad in place.
@@ -478,11 +665,16 @@ def _accumulate_leaf(leaf: Tensor, g: Array, handed_out: set[int]) -> None:
         handed_out.add(id(g))
         leaf.grad = _wrap(g, False, None)
     else:
-        leaf.grad = _wrap(leaf.grad.data + g, False, None)
+        total = leaf.grad.data + g
+        if total.__class__ is not np.ndarray and isinstance(total, _generic):
+            total = np.asarray(total)  # two 0-d arrays add up to a NumPy scalar
+        leaf.grad = _wrap(total, False, None)
 
 
 class _Transfer(Function):
     """Copy between devices; the gradient travels back."""
+
+    saves_values = False  # backward needs shapes only
 
     def forward(self, x, device):
         self.source = backend.device_of(x)

@@ -52,6 +52,7 @@ class Optimizer:
                         state = self.state.setdefault(id(p), {})
                         self._follow_device(p, grad, state)
                         self._update(p, grad.data, group, state)
+                        p._wrote()  # written in place: a graph that saved p refuses backward
 
     def _follow_device(self, p: Tensor, grad: Tensor, state: dict) -> None:
         """Check that p's gradient is on p's device, and move p's state buffers there

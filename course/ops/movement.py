@@ -21,6 +21,8 @@ def _shape_arg(shape) -> tuple[int, ...]:
 
 
 class Reshape(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, shape):
         self.shape = x.shape
         return x.reshape(shape)
@@ -30,6 +32,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, dims):
         self.dims = dims
         return x.transpose(dims)
@@ -42,6 +46,8 @@ class Permute(Function):
 
 
 class BroadcastTo(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, shape):
         self.shape = x.shape
         return get_array_module(x).broadcast_to(x, shape)
@@ -51,6 +57,8 @@ class BroadcastTo(Function):
 
 
 class GetItem(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, index, advanced):
         self.shape, self.index, self.advanced = x.shape, index, advanced
         return x[index]
@@ -66,6 +74,8 @@ class GetItem(Function):
 
 
 class Cat(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, *arrays, dim):
         xp = get_array_module(arrays[0])
         self.dim = dim

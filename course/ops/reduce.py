@@ -46,6 +46,8 @@ def _expand_grad(grad, shape, dims, keepdim):
 
 
 class Sum(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, dims, keepdim):
         self.shape, self.dims, self.keepdim = x.shape, dims, keepdim
         return x.sum(axis=dims, keepdims=keepdim)
@@ -56,6 +58,8 @@ class Sum(Function):
 
 
 class Mean(Function):
+    saves_values = False  # backward needs shapes only
+
     def forward(self, x, dims, keepdim):
         self.shape, self.dims, self.keepdim = x.shape, dims, keepdim
         return x.mean(axis=dims, keepdims=keepdim)
