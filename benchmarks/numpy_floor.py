@@ -22,7 +22,7 @@ from course.ops.nn import weight_grad
 
 def numpy_mlp_step(model, X: np.ndarray, y: np.ndarray, lr: float = W.LR):
     """One SGD step of the 784-256-256-10 ReLU MLP on the framework model's own arrays."""
-    (w1, b1), (w2, b2), (w3, b3) = [(m.weight.data, m.bias.data) for m in model.linears]
+    (w1, b1), (w2, b2), (w3, b3) = [(m.weight.array, m.bias.array) for m in model.linears]
     n = X.shape[0]
     rows = np.arange(n)
     h1 = X @ w1.T

@@ -107,7 +107,7 @@ class Function:
         if len(inputs) > 1:
             _check_same_device(cls, inputs)
         try:
-            out = fn.forward(*[t.data for t in inputs], **kwargs)
+            out = fn.forward(*[t.array for t in inputs], **kwargs)
         except ValueError as e:  # e.g. NumPy's broadcasting error: say which op raised it
             raise ValueError(f"{cls.__name__}: {e}") from None
         if out.__class__ is not np.ndarray and isinstance(out, _generic):
@@ -130,10 +130,10 @@ class Function:
 
 
 def _check_same_device(cls: type[Function], inputs: tuple[Tensor, ...]) -> None:
-    kind = inputs[0].data.__class__
+    kind = inputs[0].array.__class__
     for t in inputs:
-        if t.data.__class__ is not kind:
-            names = ", ".join(backend.device_of(t.data) for t in inputs)
+        if t.array.__class__ is not kind:
+            names = ", ".join(backend.device_of(t.array) for t in inputs)
             raise RuntimeError(
                 f"{cls.__name__}: tensors are on different devices ({names}); "
                 "move them to one device first with .to(device)"
@@ -146,9 +146,9 @@ _LEAF_IN_PLACE = (
 )
 
 
-def _wrap(data: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
+def _wrap(array: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
     t = _new(Tensor)
-    t.data = data
+    t.array = array
     t.grad = None
     t.requires_grad = requires_grad
     t._ctx = ctx
@@ -159,12 +159,13 @@ def _wrap(data: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
 class Tensor:
     """An n-dimensional array that remembers how it was computed.
 
-    ``data`` is a NumPy or CuPy array, ``grad`` a Tensor filled by ``backward()``.
+    ``array`` is the raw NumPy or CuPy array; ``data``, as in torch, the same values as a
+    Tensor cut from the graph (shared memory); ``grad`` a Tensor filled by ``backward()``.
     Build tensors with ``course.tensor``; operators live in ``course.tensor``.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_written", "__weakref__")
-    data: Array
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_written", "__weakref__")
+    array: Array  # course-specific: the raw array; torch has no such attribute
     grad: Tensor | None
     requires_grad: bool
     _ctx: Function | None
@@ -181,7 +182,7 @@ class Tensor:
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got dtype {data.dtype}"
             )
-        self.data = data
+        self.array = data
         self.grad = None
         self.requires_grad = requires_grad
         self._ctx = None
@@ -189,20 +190,40 @@ class Tensor:
 
     # ----------------------------------------------------------------- properties
     @property
+    def data(self) -> Tensor:
+        """torch's ``.data``: the same values (shared memory) as a tensor that requires no grad
+        and has no grad_fn; writes through it are not checked by autograd."""
+        return _wrap(self.array, False, None)
+
+    @data.setter
+    def data(self, value: Tensor | Array) -> None:
+        """Make this tensor hold ``value``'s memory (a Tensor's, or a raw NumPy/CuPy array);
+        requires_grad, grad and grad_fn stay. ``p.data -= x`` writes in place, then sets back."""
+        if isinstance(value, Tensor):
+            self.array = value.array
+        elif isinstance(value, backend.ARRAY_TYPES):
+            self.array = value
+        else:
+            raise TypeError(
+                f"Tensor.data must be set to a Tensor (or a NumPy/CuPy array), not "
+                f"{type(value).__name__}: wrap it first, e.g. x.data = course.tensor(value)"
+            )
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self) -> np.dtype[Any]:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def device(self) -> str:
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def grad_fn(self) -> Function | None:
@@ -213,18 +234,18 @@ class Tensor:
         return self._ctx is None
 
     def size(self, dim: int | None = None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.array.shape if dim is None else self.array.shape[dim]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self.array.size)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     # ---------------------------------------------------------------- conversions
     def numpy(self) -> np.ndarray:
@@ -233,25 +254,25 @@ class Tensor:
             raise RuntimeError(
                 "numpy() on a tensor that requires grad: call .detach().numpy() instead"
             )
-        return backend.to_numpy(self.data)
+        return backend.to_numpy(self.array)
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"item() needs a tensor with one element, got shape {tuple(self.shape)}"
             )
-        return self.data.item()
+        return self.array.item()
 
     def tolist(self):
-        return backend.to_numpy(self.data).tolist()
+        return backend.to_numpy(self.array).tolist()
 
     def detach(self) -> Tensor:
         """The same values (shared memory), cut from the graph."""
-        return _wrap(self.data, False, None)
+        return _wrap(self.array, False, None)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self.array.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got dtype {self.dtype}"
             )
@@ -274,10 +295,10 @@ class Tensor:
         return self.to("cuda")
 
     def __repr__(self) -> str:
-        body = np.array2string(backend.to_numpy(self.data), separator=", ", prefix="tensor(")
+        body = np.array2string(backend.to_numpy(self.array), separator=", ", prefix="tensor(")
         extra = ""
-        if self.data.dtype != np.float32:
-            extra += f", dtype={self.data.dtype}"
+        if self.array.dtype != np.float32:
+            extra += f", dtype={self.array.dtype}"
         if self.device != "cpu":
             extra += f", device='{self.device}'"
         if self._ctx is not None:
@@ -287,12 +308,12 @@ class Tensor:
         return f"tensor({body}{extra})"
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise RuntimeError(
-                f"truth value of a tensor with {self.data.size} elements is ambiguous: "
+                f"truth value of a tensor with {self.array.size} elements is ambiguous: "
                 "use .any() or .all()"
             )
-        return bool(self.data)
+        return bool(self.array)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -301,7 +322,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self.array.dtype.kind not in "iu" or self.array.size != 1:
             raise TypeError("only integer tensors with one element can be used as an index")
         return int(self.item())
 
@@ -335,8 +356,8 @@ class Tensor:
         if min is None and max is None:
             raise RuntimeError("clamp_: at least one of min and max must be given")
         self._writable("clamp_")
-        xp = backend.get_array_module(self.data)
-        xp.clip(self.data, min, max, out=self.data)
+        xp = backend.get_array_module(self.array)
+        xp.clip(self.array, min, max, out=self.array)
         return self._wrote()
 
     def zero_(self) -> Tensor:
@@ -346,17 +367,17 @@ class Tensor:
     def fill_(self, value: float | Tensor) -> Tensor:
         """Fill with ``value``, in place."""
         self._writable("fill_")
-        self.data[...] = value.item() if isinstance(value, Tensor) else value
+        self.array[...] = value.item() if isinstance(value, Tensor) else value
         return self._wrote()
 
     def copy_(self, src: Tensor | Array) -> Tensor:
         """Copy ``src``'s values (broadcast, converted to this dtype and device) into self."""
         self._writable("copy_", src)
-        array = src.data if isinstance(src, Tensor) else src
+        array = src.array if isinstance(src, Tensor) else src
         array = backend.to_device(array, self.device)
-        xp = backend.get_array_module(self.data)
+        xp = backend.get_array_module(self.array)
         try:
-            xp.copyto(self.data, array, casting="unsafe")
+            xp.copyto(self.array, array, casting="unsafe")
         except ValueError as e:
             raise RuntimeError(
                 f"copy_: cannot copy a tensor of shape {tuple(array.shape)} into one of shape "
@@ -370,7 +391,7 @@ class Tensor:
 
         self._writable("normal_")
         values = generator().normal(mean, std, size=self.shape)
-        self.data[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
+        self.array[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
         return self._wrote()
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
@@ -379,7 +400,7 @@ class Tensor:
 
         self._writable("uniform_")
         values = generator().uniform(a, b, size=self.shape)
-        self.data[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
+        self.array[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
         return self._wrote()
 
     def __iadd__(self, other: Operand) -> Tensor:
@@ -404,7 +425,7 @@ class Tensor:
 
     def _writable(self, name: str, other: object = None) -> None:
         """Refuse an in-place write that autograd could not follow, or into shared memory."""
-        if not backend.writeable(self.data):
+        if not backend.writeable(self.array):
             raise RuntimeError(
                 f"{name}: this tensor's memory is read-only (a broadcast or expand view, whose "
                 "elements share memory): clone() it first"
@@ -424,19 +445,19 @@ class Tensor:
     def _operand(self, other: object, name: str) -> Array:
         self._writable(name, other)
         if isinstance(other, Tensor):
-            if other.data.__class__ is not self.data.__class__:
+            if other.array.__class__ is not self.array.__class__:
                 raise RuntimeError(
                     f"{name}: tensors are on different devices ({self.device}, {other.device})"
                 )
-            return other.data
+            return other.array
         return other
 
     def _ufunc(self, ufunc: str, value: object, name: str) -> Tensor:
-        xp = backend.get_array_module(self.data)
+        xp = backend.get_array_module(self.array)
         try:
-            getattr(xp, ufunc)(self.data, value, out=self.data)
+            getattr(xp, ufunc)(self.array, value, out=self.array)
         except TypeError:  # NumPy refuses the cast back into self's dtype
-            result = xp.result_type(self.data, value)
+            result = xp.result_type(self.array, value)
             raise RuntimeError(
                 f"{name}: result type {result} can't be cast to the desired output type "
                 f"{self.dtype}"
@@ -467,23 +488,23 @@ class Tensor:
                 "requires_grad=True, or it was computed inside no_grad()"
             )
         if gradient is None:
-            if self.data.size != 1:
+            if self.array.size != 1:
                 raise RuntimeError(
                     f"backward() on a tensor of shape {tuple(self.shape)} needs a gradient: "
                     "pass one of that shape, t.backward(gradient), or reduce first, "
                     "e.g. t.sum().backward()"
                 )
-            xp = backend.get_array_module(self.data)
-            grad = xp.ones(self.data.shape, dtype=self.data.dtype)
+            xp = backend.get_array_module(self.array)
+            grad = xp.ones(self.array.shape, dtype=self.array.dtype)
         else:
-            grad = gradient.data if isinstance(gradient, Tensor) else gradient
-            if tuple(grad.shape) != self.data.shape:
+            grad = gradient.array if isinstance(gradient, Tensor) else gradient
+            if tuple(grad.shape) != self.array.shape:
                 raise RuntimeError(
                     f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has "
                     f"shape {tuple(self.shape)}"
                 )
-            if grad.dtype != self.data.dtype:
-                grad = grad.astype(self.data.dtype)
+            if grad.dtype != self.array.dtype:
+                grad = grad.astype(self.array.dtype)
         _run_backward(self, grad, retain_graph, seed_is_ours=gradient is None)
 
     if TYPE_CHECKING:  # attached in course/tensor.py (setattr): declared here for the checker
@@ -624,12 +645,12 @@ def _run_backward(root: Tensor, grad: Array, retain_graph: bool, seed_is_ours: b
                 continue
             if ig.__class__ is not np.ndarray and isinstance(ig, _generic):
                 ig = np.asarray(ig)  # 0-d arithmetic gives NumPy scalars: a gradient is an array
-            if ig.dtype != inp.data.dtype:
-                ig = ig.astype(inp.data.dtype)
-            if ig.shape != inp.data.shape:
+            if ig.dtype != inp.array.dtype:
+                ig = ig.astype(inp.array.dtype)
+            if ig.shape != inp.array.shape:
                 raise RuntimeError(
                     f"{fn.name}.backward returned a gradient of shape {ig.shape} for an input "
-                    f"of shape {inp.data.shape}"
+                    f"of shape {inp.array.shape}"
                 )
             if inp._ctx is None:
                 _accumulate_leaf(inp, ig, handed_out)
@@ -665,7 +686,7 @@ def _accumulate_leaf(leaf: Tensor, g: Array, handed_out: set[int]) -> None:
         handed_out.add(id(g))
         leaf.grad = _wrap(g, False, None)
     else:
-        total = leaf.grad.data + g
+        total = leaf.grad.array + g
         if total.__class__ is not np.ndarray and isinstance(total, _generic):
             total = np.asarray(total)  # two 0-d arrays add up to a NumPy scalar
         leaf.grad = _wrap(total, False, None)

@@ -38,7 +38,7 @@ class Dataset:
 def _raw(x) -> Any:
     """The array behind a Tensor, or ``x`` itself when it already is an array."""
     if isinstance(x, Tensor):
-        return x.data
+        return x.array
     if isinstance(x, backend.ARRAY_TYPES):
         return x
     return np.asarray(x)
@@ -75,7 +75,7 @@ class TensorDataset(Dataset):
 def _stack(values: Sequence[Any]):
     """One field of a batch as one array; Python numbers follow ``course.tensor``'s dtypes."""
     if isinstance(values[0], Tensor):
-        values = [v.data for v in values]
+        values = [v.array for v in values]
     if isinstance(values[0], backend.ARRAY_TYPES + (np.generic,)):
         return backend.get_array_module(values[0]).stack(values)
     return _as_array(values)  # Python floats -> float32, ints -> int64

@@ -70,7 +70,7 @@ def cross_entropy(
         raise ValueError(
             f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
         )
-    t = target.data if isinstance(target, Tensor) else target
+    t = target.array if isinstance(target, Tensor) else target
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold class indices (integers), got {t.dtype}")
     x = input
@@ -189,7 +189,9 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 
 def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
     """Rows of ``weight`` picked by the integer indices in ``input``."""
-    idx = input.data if isinstance(input, Tensor) else get_array_module(weight.data).asarray(input)
+    idx = (
+        input.array if isinstance(input, Tensor) else get_array_module(weight.array).asarray(input)
+    )
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
@@ -212,7 +214,7 @@ def batch_norm(
 ) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1)."""
     c = x.shape[1]
-    xp = get_array_module(x.data)
+    xp = get_array_module(x.array)
     if weight is None:
         weight = _wrap(xp.ones(c, dtype=x.dtype), False, None)
     if bias is None:
@@ -222,8 +224,8 @@ def batch_norm(
             f"batch_norm: input of shape {tuple(x.shape)} has {c} channels but weight has "
             f"shape {tuple(weight.shape)}"
         )
-    rm = None if running_mean is None else running_mean.data
-    rv = None if running_var is None else running_var.data
+    rm = None if running_mean is None else running_mean.array
+    rv = None if running_var is None else running_var.array
     return _nn.BatchNorm.apply(
         x, weight, bias, running_mean=rm, running_var=rv, training=training,
         momentum=momentum, eps=eps,

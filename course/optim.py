@@ -1,7 +1,7 @@
 """Optimizers `SGD` and `Adam`, step for step equal to PyTorch's (same update formulas).
 
-``step()`` updates ``p.data`` in place, without recording a graph, reusing per-parameter
-state buffers so that a step allocates almost nothing.
+``step()`` updates each parameter's array (``p.array``) in place, without recording a graph,
+reusing per-parameter state buffers so that a step allocates almost nothing.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Optimizer:
                 if set_to_none or p.grad is None:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad.array[...] = 0
 
     def step(self) -> None:
         with no_grad():
@@ -51,14 +51,14 @@ class Optimizer:
                     if grad is not None:
                         state = self.state.setdefault(id(p), {})
                         self._follow_device(p, grad, state)
-                        self._update(p, grad.data, group, state)
+                        self._update(p, grad.array, group, state)
                         p._wrote()  # written in place: a graph that saved p refuses backward
 
     def _follow_device(self, p: Tensor, grad: Tensor, state: dict) -> None:
         """Check that p's gradient is on p's device, and move p's state buffers there
         (after ``model.to(device)``, the state follows the parameters)."""
-        kind = p.data.__class__
-        if grad.data.__class__ is not kind:
+        kind = p.array.__class__
+        if grad.array.__class__ is not kind:
             raise RuntimeError(
                 f"{type(self).__name__}: a parameter of shape {tuple(p.shape)} is on {p.device} "
                 f"but its gradient is on {grad.device}; move the model before backward"
@@ -93,7 +93,7 @@ class SGD(Optimizer):
 
     def _update(self, p, grad, group, state) -> None:
         xp = get_array_module(grad)
-        data = p.data
+        data = p.array
         lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
         if wd:
             grad = grad + wd * data
@@ -127,7 +127,7 @@ class Adam(Optimizer):
 
     def _update(self, p, grad, group, state) -> None:
         xp = get_array_module(grad)
-        data = p.data
+        data = p.array
         beta1, beta2 = group["betas"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * data

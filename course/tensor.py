@@ -27,7 +27,7 @@ def _as_array(data, dtype=None, device: str = "cpu"):
     """An array from Python data; floats default to float32 as in PyTorch."""
     xp = backend.xp_for(device)
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     elif isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
         data = np.asarray(data)
     if isinstance(data, backend.ARRAY_TYPES):
@@ -103,13 +103,13 @@ def arange(start, end=None, step=1, dtype=None, device="cpu") -> Tensor:
 
 
 def zeros_like(x: Tensor, dtype=None) -> Tensor:
-    xp = backend.get_array_module(x.data)
-    return Tensor(xp.zeros_like(x.data, dtype=dtype))
+    xp = backend.get_array_module(x.array)
+    return Tensor(xp.zeros_like(x.array, dtype=dtype))
 
 
 def ones_like(x: Tensor, dtype=None) -> Tensor:
-    xp = backend.get_array_module(x.data)
-    return Tensor(xp.ones_like(x.data, dtype=dtype))
+    xp = backend.get_array_module(x.array)
+    return Tensor(xp.ones_like(x.array, dtype=dtype))
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

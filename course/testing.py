@@ -38,7 +38,7 @@ def tolerances(dtype, atol: float | None = None, rtol: float | None = None):
 def _numpy(x) -> np.ndarray:
     """Values of a course Tensor, torch tensor, array or number as a NumPy array."""
     if isinstance(x, Tensor):
-        return backend.to_numpy(x.data)
+        return backend.to_numpy(x.array)
     if type(x).__module__.startswith("torch"):
         return x.detach().cpu().numpy()
     return np.asarray(backend.to_numpy(x))
@@ -125,7 +125,7 @@ def _projection(outs, seed: int = 0) -> list:
     for o in outs:
         if isinstance(o, Tensor) and o.dtype.kind == "f":
             w = rng.uniform(0.5, 1.5, o.shape) * rng.choice([-1.0, 1.0], o.shape)
-            xp = backend.get_array_module(o.data)
+            xp = backend.get_array_module(o.array)
             weights.append(Tensor(xp.asarray(w.astype(o.dtype))))
         else:
             weights.append(None)
@@ -157,7 +157,7 @@ def gradcheck(
     xs, wants = [], []
     for x in inputs:
         if isinstance(x, Tensor) and x.dtype.kind == "f":
-            xs.append(Tensor(x.data.astype(np.float64), requires_grad=x.requires_grad))
+            xs.append(Tensor(x.array.astype(np.float64), requires_grad=x.requires_grad))
         elif isinstance(x, (np.ndarray, np.floating)):
             xs.append(Tensor(np.array(x, dtype=np.float64), requires_grad=True))
         else:
@@ -196,20 +196,20 @@ def gradcheck(
 
 
 def _numerical_grad(fn, xs, x: Tensor, weights, eps: float) -> np.ndarray:
-    host = backend.to_numpy(x.data).copy()
+    host = backend.to_numpy(x.array).copy()
     grad = np.zeros(host.shape)
-    xp = backend.get_array_module(x.data)
-    original = x.data
+    xp = backend.get_array_module(x.array)
+    original = x.array
     with no_grad():
         for i in np.ndindex(*host.shape):
             values = []
             for step in (eps, -eps):
                 perturbed = host.copy()
                 perturbed[i] += step
-                x.data = xp.asarray(perturbed)
+                x.array = xp.asarray(perturbed)
                 values.append(float(_numpy(_objective(_outputs(fn(*xs)), weights))))
             grad[i] = (values[0] - values[1]) / (2 * eps)
-    x.data = original
+    x.array = original
     return grad
 
 

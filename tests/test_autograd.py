@@ -91,8 +91,8 @@ def test_detach_shares_values_and_cuts_the_graph():
     y.backward()
     assert_close(x.grad, [2.0, 4.0], name="x.grad through detach")
     e = x.detach()
-    e.data[0] = 10.0  # same memory, as in torch
-    assert x.data[0] == 10.0
+    e.array[0] = 10.0  # same memory, as in torch
+    assert x.array[0] == 10.0
 
 
 def test_requires_grad_propagates():
@@ -145,11 +145,11 @@ def test_leaves_get_independent_grad_arrays():
     a = course.ones(3, requires_grad=True)
     b = course.ones(3, requires_grad=True)
     (a + b).sum().backward()  # both gradients come from one upstream array
-    a.grad.data[0] = 100.0
-    assert b.grad.data[0] == 1.0
+    a.grad.array[0] = 100.0
+    assert b.grad.array[0] == 1.0
     c = course.ones(3, requires_grad=True)
     c.sum().backward()  # a broadcast (read-only) gradient becomes a writable array
-    c.grad.data += 1
+    c.grad.array += 1
     assert c.grad.tolist() == [2.0, 2.0, 2.0]
 
 
@@ -157,11 +157,11 @@ def test_backward_on_a_leaf_seeds_its_gradient():
     x = course.ones(2, requires_grad=True)
     seed = course.tensor([1.0, 2.0])
     x.backward(seed)
-    seed.data[0] = 50.0
+    seed.array[0] = 50.0
     assert x.grad.tolist() == [1.0, 2.0]
     a, b = course.ones(2, requires_grad=True), course.ones(2, requires_grad=True)
     (a + b).backward(seed)  # Add hands the seed on unchanged
-    seed.data[1] = 50.0
+    seed.array[1] = 50.0
     assert a.grad.tolist() == [50.0, 2.0] and b.grad.tolist() == [50.0, 2.0]
 
 

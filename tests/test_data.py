@@ -130,7 +130,7 @@ def test_batches_are_course_tensors_that_keep_dtypes():
 def test_batches_are_copies_not_views_of_the_dataset():
     X, y = make_xy(4)
     xb, _ = next(iter(DataLoader(TensorDataset(X, y), batch_size=2)))
-    xb.data[...] = -1
+    xb.array[...] = -1
     assert X.min() == 0
 
 

@@ -31,7 +31,7 @@ def fake_cuda(monkeypatch):
     monkeypatch.setattr(backend, "_CUDA", True)
     monkeypatch.setattr(backend, "device_of", device_of)
     monkeypatch.setattr(backend, "to_device", to_device)
-    return lambda t: course.Tensor(t.data.view(FakeCudaArray), requires_grad=t.requires_grad)
+    return lambda t: course.Tensor(t.array.view(FakeCudaArray), requires_grad=t.requires_grad)
 
 
 def test_ops_on_two_devices_name_the_op_and_both_devices(fake_cuda):
@@ -93,7 +93,7 @@ def test_index_lists_and_numpy_arrays_follow_the_indexed_tensor(fake_cuda):
     for index in ([2, 0], np.array([2, 0])):
         out = x[index]
         assert out.device == "cuda"
-        np.testing.assert_array_equal(np.asarray(out.data), [[4, 5], [0, 1]])
+        np.testing.assert_array_equal(np.asarray(out.array), [[4, 5], [0, 1]])
 
 
 class _CupyLikeArray:

@@ -181,10 +181,10 @@ def test_shape_mismatch_and_read_only_views_are_errors():
 @pytest.mark.parametrize("fill", ["normal_", "uniform_"])
 def test_random_fills_write_in_place_from_the_course_generator(fill):
     x = course.zeros(2000)
-    memory = x.data
+    memory = x.array
     course.manual_seed(3)
     first = getattr(x, fill)().numpy().copy()
-    assert x.data is memory, f"{fill} must write into the tensor's own memory"
+    assert x.array is memory, f"{fill} must write into the tensor's own memory"
     course.manual_seed(3)
     assert (getattr(x, fill)().numpy() == first).all(), f"{fill} ignores manual_seed"
     mean, std = (0.0, 1.0) if fill == "normal_" else (0.5, 12**-0.5)
@@ -196,5 +196,5 @@ def test_gradient_of_a_zero_dim_leaf_is_a_tensor_like_any_other():
     for _ in range(2):  # the first gradient, then an accumulated one
         (w * w * 3).backward()
         (wt * wt * 3).backward()
-    assert isinstance(w.grad.data, np.ndarray) and w.grad.shape == ()
+    assert isinstance(w.grad.array, np.ndarray) and w.grad.shape == ()
     same(w.grad * 0.1, wt.grad * 0.1, "a 0-d gradient times a number")

@@ -51,31 +51,31 @@ def test_optimizer_steps_equal_torch(name, kwargs):
         for (pname, p), q in zip(ours.named_parameters(), theirs.parameters()):
             assert p.dtype == np.float32
             np.testing.assert_allclose(
-                p.data, q.detach().numpy(), rtol=1e-5, atol=1e-6, err_msg=f"step {step}: {pname}"
+                p.array, q.detach().numpy(), rtol=1e-5, atol=1e-6, err_msg=f"step {step}: {pname}"
             )
 
 
 def test_zero_grad_sets_none_and_step_updates_in_place():
     model = nn.Linear(3, 2)
     opt = optim.SGD(model.parameters(), lr=0.5)
-    weight_array = model.weight.data
+    weight_array = model.weight.array
     model(course.randn(4, 3)).sum().backward()
     before = weight_array.copy()
     opt.step()
-    assert model.weight.data is weight_array and not np.array_equal(before, weight_array)
+    assert model.weight.array is weight_array and not np.array_equal(before, weight_array)
     assert model.weight.requires_grad and model.weight.grad_fn is None
     opt.zero_grad()
     assert all(p.grad is None for p in model.parameters())
     opt.step()  # no gradients: nothing moves
-    np.testing.assert_array_equal(model.weight.data, weight_array)
+    np.testing.assert_array_equal(model.weight.array, weight_array)
 
 
 def test_param_groups_take_their_own_lr():
     a, b = nn.Linear(2, 2), nn.Linear(2, 2)
     opt = optim.SGD([{"params": a.parameters()}, {"params": b.parameters(), "lr": 0.0}], lr=1.0)
-    before_b = b.weight.data.copy()
+    before_b = b.weight.array.copy()
     (a(course.ones(1, 2)).sum() + b(course.ones(1, 2)).sum()).backward()
     opt.step()
-    np.testing.assert_array_equal(b.weight.data, before_b)
+    np.testing.assert_array_equal(b.weight.array, before_b)
     with pytest.raises(ValueError, match="empty"):
         optim.Adam([])

@@ -156,7 +156,7 @@ def _check_backward_dtypes(out, name):
         if t._ctx is None or id(t) in seen:
             continue
         seen.add(id(t))
-        grads = t._ctx.backward(np.ones_like(t.data))
+        grads = t._ctx.backward(np.ones_like(t.array))
         grads = grads if isinstance(grads, tuple) else (grads,)
         for inp, g in zip(t._ctx.inputs, grads):
             if g is not None:

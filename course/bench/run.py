@@ -18,8 +18,8 @@ from course.bench import workloads as W
 
 def _value(x) -> float:
     """A number that summarises a step's result (a loss, or the sum of a matrix)."""
-    data = getattr(x, "data", x)
-    if hasattr(x, "detach"):  # torch
+    data = getattr(x, "array", x)  # a course Tensor's raw array
+    if hasattr(x, "detach") and not hasattr(x, "array"):  # torch
         data = x.detach().cpu().numpy()
     return float(np.asarray(backend.to_numpy(data), dtype=np.float64).sum())
 

@@ -10,7 +10,7 @@ from course.tensor import generator
 
 
 def _fill(t: Tensor, values) -> Tensor:
-    t.data[...] = backend.to_device(values.astype(t.dtype, copy=False), t.device)
+    t.array[...] = backend.to_device(values.astype(t.dtype, copy=False), t.device)
     return t
 
 
@@ -46,7 +46,7 @@ def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
 
 
 def constant_(t: Tensor, value: float) -> Tensor:
-    t.data[...] = value
+    t.array[...] = value
     return t
 
 

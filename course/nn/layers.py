@@ -229,9 +229,9 @@ class BatchNorm2d(Module):
         momentum = self.momentum
         if self.training and self.track_running_stats:
             assert self.num_batches_tracked is not None  # registered when tracking stats
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.array += 1
             if momentum is None:  # cumulative moving average
-                momentum = 1.0 / int(self.num_batches_tracked.data)
+                momentum = 1.0 / int(self.num_batches_tracked.array)
         return F.batch_norm(
             x,
             self.running_mean,

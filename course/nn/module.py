@@ -24,7 +24,7 @@ class Parameter(Tensor):
 
     def __init__(self, data, requires_grad: bool = True):
         if isinstance(data, Tensor):
-            data = data.data
+            data = data.array
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
@@ -44,7 +44,7 @@ def _check_input_device(module: Module, x) -> None:
     for p in module._parameters.values():
         if p is None:
             continue
-        if p.data.__class__ is not x.data.__class__:
+        if p.array.__class__ is not x.array.__class__:
             raise RuntimeError(
                 f"{type(module).__name__}: the input is on {x.device} but the parameters are "
                 f"on {p.device}; move one of them: model.to({x.device!r}) or "
@@ -56,7 +56,7 @@ def _check_input_device(module: Module, x) -> None:
 def _as_numpy(value, key: str) -> np.ndarray:
     """The values of a state-dict entry: a course Tensor, an array, or a torch tensor."""
     if isinstance(value, Tensor):
-        return backend.to_numpy(value.data)
+        return backend.to_numpy(value.array)
     if isinstance(value, backend.ARRAY_TYPES):
         return backend.to_numpy(value)
     if hasattr(value, "detach"):  # torch.Tensor, without importing torch
@@ -206,7 +206,7 @@ class Module:
                     f"load_state_dict: {key!r} has shape {tuple(t.shape)} in the model but "
                     f"{tuple(value.shape)} in the state dict"
                 )
-            t.data[...] = backend.to_device(value.astype(t.dtype, copy=False), t.device)
+            t.array[...] = backend.to_device(value.astype(t.dtype, copy=False), t.device)
         return IncompatibleKeys(missing, unexpected)
 
     # ---------------------------------------------------------------- modes and devices
@@ -228,12 +228,12 @@ class Module:
                     if t is None:
                         continue
                     if device is not None:
-                        t.data = backend.to_device(t.data, device)
+                        t.array = backend.to_device(t.array, device)
                     if dtype is not None and t.dtype.kind == "f":
-                        t.data = t.data.astype(dtype)
+                        t.array = t.array.astype(dtype)
                     if t.grad is not None:
                         t.grad = _wrap(
-                            backend.to_device(t.grad.data, device or t.device).astype(
+                            backend.to_device(t.grad.array, device or t.device).astype(
                                 t.dtype, copy=False
                             ),
                             False,
@@ -252,7 +252,7 @@ class Module:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad.data[...] = 0
+                p.grad.array[...] = 0
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():

@@ -69,7 +69,7 @@ class _RecurrentBase(Module):
         out = []
         for s in states:
             if s is None:
-                xp = get_array_module(x.data)
+                xp = get_array_module(x.array)
                 s = _wrap(xp.zeros(expect, dtype=x.dtype), False, None)
             elif unbatched:
                 s = ops.unsqueeze(s, 1)

@@ -13,7 +13,7 @@ def clip_grad_norm_(
 ) -> Tensor:
     """Scale all gradients in place so their joint norm is at most max_norm; return the norm."""
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    grads = [p.grad.data for p in params if p.grad is not None]
+    grads = [p.grad.array for p in params if p.grad is not None]
     if not grads:
         return Tensor(0.0)
     xp = get_array_module(grads[0])

@@ -62,7 +62,7 @@ def lift(x, like: Tensor) -> Tensor:
     meeting an integer tensor, as PyTorch does)."""
     if isinstance(x, Tensor):
         return x
-    data = like.data
+    data = like.array
     xp = get_array_module(data)
     if isinstance(x, (bool, int, float)):
         dtype = data.dtype
@@ -80,11 +80,11 @@ def _pair(a, b) -> tuple[Tensor, Tensor]:
         a = lift(a, b)
     elif not isinstance(b, Tensor):
         b = lift(b, a)
-    if a.data.dtype != b.data.dtype:
-        dtype = result_dtype(a.data, b.data)
-        if a.data.dtype != dtype:
+    if a.array.dtype != b.array.dtype:
+        dtype = result_dtype(a.array, b.array)
+        if a.array.dtype != dtype:
             a = cast(a, dtype)
-        if b.data.dtype != dtype:
+        if b.array.dtype != dtype:
             b = cast(b, dtype)
     return a, b
 
@@ -103,10 +103,10 @@ class Cast(Function):
 def cast(x: Tensor, dtype) -> Tensor:
     """``x`` converted to ``dtype`` (differentiable between float types)."""
     dtype = np.dtype(dtype)
-    if x.data.dtype == dtype:
+    if x.array.dtype == dtype:
         return x
     if dtype.kind not in "fc":  # integer/bool results carry no gradient
-        return _wrap(x.data.astype(dtype), False, None)
+        return _wrap(x.array.astype(dtype), False, None)
     return Cast.apply(x, dtype=dtype)
 
 
@@ -369,7 +369,7 @@ def mul(a, b) -> Tensor:
 def div(a, b) -> Tensor:
     """a / b, broadcasting; integer inputs give float32 (true division, as PyTorch)."""
     a, b = _pair(a, b)
-    if a.data.dtype.kind in "biu":
+    if a.array.dtype.kind in "biu":
         a, b = cast(a, np.float32), cast(b, np.float32)
     return Div.apply(a, b)
 
@@ -396,8 +396,8 @@ def where(condition, a, b) -> Tensor:
     if not isinstance(condition, Tensor):
         condition = Tensor(condition)
     a, b = _pair(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (Tensor(a), Tensor(b))
-    if condition.data.dtype != np.bool_:
-        condition = _wrap(condition.data.astype(bool), False, None)
+    if condition.array.dtype != np.bool_:
+        condition = _wrap(condition.array.astype(bool), False, None)
     return Where.apply(condition, a, b)
 
 
@@ -448,8 +448,8 @@ def clip(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's nam
 def _compare(ufunc_name: str):
     def compare(a, b) -> Tensor:
         a, b = _pair(a, b)
-        xp = get_array_module(a.data)
-        out = getattr(xp, ufunc_name)(a.data, b.data)
+        xp = get_array_module(a.array)
+        out = getattr(xp, ufunc_name)(a.array, b.array)
         return _wrap(xp.asarray(out), False, None)
 
     compare.__name__ = ufunc_name

@@ -104,11 +104,11 @@ def reshape(x: Tensor, *shape) -> Tensor:
     known = math.prod(n for n in shape if n != -1)
     if (
         shape.count(-1) > 1
-        or (-1 not in shape and known != x.data.size)
-        or (-1 in shape and (known == 0 or x.data.size % known))
+        or (-1 not in shape and known != x.array.size)
+        or (-1 in shape and (known == 0 or x.array.size % known))
     ):
         raise RuntimeError(
-            f"reshape: cannot view a tensor of shape {tuple(x.shape)} ({x.data.size} elements) "
+            f"reshape: cannot view a tensor of shape {tuple(x.shape)} ({x.array.size} elements) "
             f"as shape {shape}"
         )
     if shape == x.shape:
@@ -197,7 +197,7 @@ def _index_data(index, device: str = "cpu"):
     out, advanced = [], False
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
+            item = item.array
         elif isinstance(item, list):
             item = backend.to_device(item, device)
         if isinstance(item, backend.ARRAY_TYPES):

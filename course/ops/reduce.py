@@ -145,7 +145,7 @@ def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
     if not isinstance(dim, int):
         raise TypeError(f"{name}(dim): dim must be one int; use amax/amin for several dims")
     (d,) = normalize_dims(dim, x.ndim, name) or (0,)
-    data = x.data if x.ndim else x.data.reshape(1)
+    data = x.array if x.ndim else x.array.reshape(1)
     if data.shape[d] == 0:
         raise IndexError(f"{name}(dim={dim}): dimension {dim} of shape {x.shape} is empty")
     xp = get_array_module(data)
@@ -174,19 +174,19 @@ def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | Ma
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
-    xp = get_array_module(x.data)
+    xp = get_array_module(x.array)
     dims = None if dim is None else normalize_dims(dim, x.ndim, "argmax")
     if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
-        return _wrap(xp.asarray(xp.argmax(x.data)), False, None)
+        return _wrap(xp.asarray(xp.argmax(x.array)), False, None)
     (d,) = dims
-    return _wrap(xp.argmax(x.data, axis=d, keepdims=keepdim), False, None)
+    return _wrap(xp.argmax(x.array, axis=d, keepdims=keepdim), False, None)
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
-    xp = get_array_module(x.data)
+    xp = get_array_module(x.array)
     dims = None if dim is None else normalize_dims(dim, x.ndim, "argmin")
     if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
-        return _wrap(xp.asarray(xp.argmin(x.data)), False, None)
+        return _wrap(xp.asarray(xp.argmin(x.array)), False, None)
     (d,) = dims
-    return _wrap(xp.argmin(x.data, axis=d, keepdims=keepdim), False, None)
+    return _wrap(xp.argmin(x.array, axis=d, keepdims=keepdim), False, None)

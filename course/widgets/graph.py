@@ -129,8 +129,10 @@ def svg(nodes: list[Node], selected: int | None = None) -> str:
 def details(node: Node, i: int) -> str:
     """Shape, dtype, values and gradient of one node, as HTML."""
     obj = node.obj
-    data, grad = getattr(obj, "data", None), getattr(obj, "grad", None)
-    grad = getattr(grad, "data", grad)
+    # A course Tensor's raw array is .array (its .data is a Tensor); a Value's .data a float.
+    data = obj.array if hasattr(obj, "array") else getattr(obj, "data", None)
+    grad = getattr(obj, "grad", None)
+    grad = getattr(grad, "array", grad)
     lines = [f"node {i}: {node.op} ({node.label})", f"inputs: {node.parents or 'none'}"]
     if data is not None:
         lines.append(f"value: {_summary(data)}")

@@ -42,4 +42,4 @@ def test_plain_numpy_step_equals_the_framework_step():
         plain_loss = floor.numpy_mlp_step(floor._Handle([plain[0], plain[2], plain[4]]), X, y)
         assert_close(plain_loss, loss.item(), atol=1e-6, name="loss")
     for (name, a), (_, b) in zip(ours.named_parameters(), plain.named_parameters(), strict=True):
-        assert_close(b.data, a.data, atol=1e-6, name=name)
+        assert_close(b.array, a.array, atol=1e-6, name=name)

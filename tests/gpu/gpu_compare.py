@@ -58,7 +58,7 @@ def compare(name: str, fn, arrays: list[np.ndarray], grad: bool = True) -> None:
     for k, (c, g) in enumerate(zip(cpu_grads, gpu_grads, strict=True)):
         assert (c is None) == (g is None), f"{name}: gradient {k} exists on one device only"
         if c is not None:
-            assert backend.device_of(g.data) == "cuda", f"{name}: gradient {k} on the CPU"
+            assert backend.device_of(g.array) == "cuda", f"{name}: gradient {k} on the CPU"
             assert_close(
                 g.detach().numpy(), c.detach().numpy(), ATOL, RTOL, name=f"{name} grad of input {k}"
             )

@@ -71,7 +71,7 @@ def test_state_dict_shares_memory_and_load_copies_in_place():
     m = nn.Linear(2, 3)
     sd = m.state_dict()
     assert list(sd) == ["weight", "bias"]
-    assert sd["weight"].data is m.weight.data or np.shares_memory(sd["weight"].data, m.weight.data)
+    assert np.shares_memory(sd["weight"].array, m.weight.array)
     weight = m.weight
     m.load_state_dict({"weight": np.zeros((3, 2)), "bias": np.ones(3)})
     assert m.weight is weight and m.weight.dtype == np.float32
@@ -138,13 +138,13 @@ def test_default_init_bounds_like_torch_and_seeded():
     a = nn.Linear(400, 50)
     course.manual_seed(0)
     b = nn.Linear(400, 50)
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.weight.array, b.weight.array)
     bound = 1 / math.sqrt(400)
-    w = a.weight.data
+    w = a.weight.array
     assert w.dtype == np.float32 and np.abs(w).max() <= bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound  # std of U(-b, b)
     conv = nn.Conv2d(3, 8, 5)
-    assert np.abs(conv.weight.data).max() <= 1 / math.sqrt(75)
+    assert np.abs(conv.weight.array).max() <= 1 / math.sqrt(75)
 
 
 @pytest.mark.parametrize(
@@ -160,8 +160,8 @@ def test_init_functions_give_the_documented_spread(fn, std):
     t = nn.Parameter(np.empty((200, 300), np.float32))
     assert fn(t) is t
     assert t.dtype == np.float32
-    assert abs(t.data.std() - std) < 0.03 * std
+    assert abs(t.array.std() - std) < 0.03 * std
     nn.init.zeros_(t)
-    assert not t.data.any()
+    assert not t.array.any()
     nn.init.ones_(t)
-    assert (t.data == 1).all()
+    assert (t.array == 1).all()

@@ -107,7 +107,7 @@ def test_default_init_and_weight_shapes_like_torch():
     assert {k: tuple(v.shape) for k, v in m.state_dict().items()} == {
         k: tuple(v.shape) for k, v in t.state_dict().items()
     }
-    assert all(np.abs(p.data).max() <= 1 / np.sqrt(20) for p in m.parameters())
+    assert all(np.abs(p.array).max() <= 1 / np.sqrt(20) for p in m.parameters())
 
 
 def test_recurrent_shape_errors():

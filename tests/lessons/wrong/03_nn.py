@@ -74,11 +74,11 @@ class SGD:
         for p in self.params:
             if p.grad is None:
                 continue
-            g = p.grad.data
+            g = p.grad.array
             v = g.copy()
             if self.momentum:
                 g = g + self.momentum * v if self.nesterov else v
-            p.data -= self.lr * g
+            p.array -= self.lr * g
 """,
     # One step counter for the whole optimizer, bumped once per parameter: the bias correction
     # is right with a single parameter, wrong with several.
@@ -99,7 +99,7 @@ class Adam:
         for p in self.params:
             if p.grad is None:
                 continue
-            g = p.grad.data
+            g = p.grad.array
             m, v = self.state.get(id(p), (np.zeros_like(g), np.zeros_like(g)))
             self.t += 1
             m = beta1 * m + (1 - beta1) * g
@@ -107,7 +107,7 @@ class Adam:
             self.state[id(p)] = (m, v)
             m_hat = m / (1 - beta1**self.t)
             v_hat = v / (1 - beta2**self.t)
-            p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            p.array -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 """,
     # Seeds a new generator at every epoch: shuffled once, then the same order every epoch.
     "ex_dataloader": """\

@@ -36,7 +36,7 @@ def clip_grad_norm(parameters, max_norm):
     for p in parameters:
         if p.grad is None:
             continue
-        g = p.grad.data
+        g = p.grad.array
         norm = float(np.sqrt((g.astype(np.float64) ** 2).sum()))
         norms.append(norm)
         if norm > max_norm:
