@@ -13,6 +13,7 @@ training and timing want is an explicit, process-wide call, ``course.keep_freed_
 
 from course.allocator import keep_freed_memory
 from course.autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad
+from course.backend import device
 from course.ops import (
     abs,
     add,
@@ -76,16 +77,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
-    "broadcast_to", "cat", "clamp", "clip", "concatenate", "div", "empty", "enable_grad", "exp",
-    "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled",
-    "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow", "rand", "randint", "randn",
-    "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "tensor",
-    "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "broadcast_to", "cat", "clamp", "clip", "concatenate", "device", "div", "empty", "enable_grad",
+    "exp", "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled",
+    "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow", "rand", "randint",
+    "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh",
+    "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
 ]  # fmt: skip
 
 # The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,
 # course.optim.SGD ...). Last: they import names defined above from this package.
+from course import cuda as cuda  # noqa: E402
 from course import data as data  # noqa: E402
 from course import functional as functional  # noqa: E402
 from course import nn as nn  # noqa: E402

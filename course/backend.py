@@ -33,6 +33,53 @@ def cuda_available() -> bool:
     return _CUDA
 
 
+def cuda_device_count() -> int:
+    """How many CUDA devices CuPy sees (0 without CuPy or a GPU)."""
+    return int(cp.cuda.runtime.getDeviceCount()) if _CUDA else 0
+
+
+class device:  # noqa: N801 - PyTorch's name
+    """A device, as ``torch.device``: ``device("cpu")``, ``device("cuda")``, ``device("cuda:0")``.
+
+    Its ``type`` is ``'cpu'`` or ``'cuda'``; it prints and compares like that name, so code that
+    compares ``x.device == "cpu"`` and code that passes ``device`` objects both work.
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: object, index: int | None = None):
+        name = str(type)
+        kind, _, number = name.partition(":")
+        if kind not in ("cpu", "cuda"):
+            raise ValueError(f"unknown device {name!r}: use 'cpu' or 'cuda'")
+        if number:
+            if index is not None or not number.isdigit():
+                raise ValueError(f"device: cannot read {name!r} with index {index}")
+            index = int(number)
+        self.type = kind
+        self.index = index
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self) -> str:
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type={self.type!r}{index})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            try:
+                other = device(other)
+            except ValueError:
+                return False
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
 def devices() -> list[str]:
     """Devices usable on this machine, e.g. ``['cpu']`` or ``['cpu', 'cuda']``."""
     return ["cpu", "cuda"] if _CUDA else ["cpu"]
@@ -86,7 +133,7 @@ def to_device(x: Array, device: str) -> Array:
     return to_numpy(x)
 
 
-def synchronize(device: str = "cpu") -> None:
+def synchronize(device: object = "cpu") -> None:
     """Wait until all queued work on ``device`` has finished (a no-op on the CPU)."""
     if normalize_device(device) == "cuda":
         cp.cuda.get_current_stream().synchronize()
