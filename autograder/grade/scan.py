@@ -105,40 +105,31 @@ def scan_source(source: str, aliases: set[str] | None = None) -> list[str]:
     return sorted(set(found), key=lambda s: (len(s.split(":")[0]), s))
 
 
-def module_aliases(source: str) -> set[str]:
-    """Names an ``import`` in ``source`` binds (``import numpy as xp`` -> ``xp``)."""
+def _imports(source: str) -> list[tuple[str, str]]:
+    """(name bound, root of the module it comes from) for each ``import`` in ``source``."""
     try:
         tree = ast.parse(_strip_magics(source))
     except SyntaxError:
-        return set()
-    names = set()
+        return []
+    found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+            found += [(a.asname or a.name.split(".")[0], a.name.split(".")[0]) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
-            names |= {a.asname or a.name for a in node.names}
-    return names
+            root = (node.module or "").split(".")[0]
+            found += [(a.asname or a.name, root) for a in node.names]
+    return found
+
+
+def module_aliases(source: str) -> set[str]:
+    """Names an ``import`` in ``source`` binds (``import numpy as xp`` -> ``xp``)."""
+    return {name for name, _ in _imports(source)}
 
 
 def protected_aliases(source: str) -> set[str]:
     """Names an ``import`` in ``source`` binds to a protected module (``import numpy as xp``
     -> ``xp``; ``from torch import nn as tnn`` -> ``tnn``): assigning through them is flagged."""
-    try:
-        tree = ast.parse(_strip_magics(source))
-    except SyntaxError:
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {
-                a.asname or a.name.split(".")[0]
-                for a in node.names
-                if a.name.split(".")[0] in PROTECTED_ROOTS
-            }
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            if node.module.split(".")[0] in PROTECTED_ROOTS:
-                names |= {a.asname or a.name for a in node.names}
-    return names
+    return {name for name, root in _imports(source) if root in PROTECTED_ROOTS}
 
 
 def scan_notebook(nb, release) -> list[str]:
