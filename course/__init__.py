@@ -92,3 +92,10 @@ from course import data as data  # noqa: E402
 from course import functional as functional  # noqa: E402
 from course import nn as nn  # noqa: E402
 from course import optim as optim  # noqa: E402
+
+
+def __getattr__(name: str):
+    """A name torch has and course lacks: say so (see course/_missing.py)."""
+    from course._missing import missing
+
+    raise missing("module 'course'", "torch", name)

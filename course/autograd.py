@@ -326,6 +326,14 @@ class Tensor:
             raise TypeError("only integer tensors with one element can be used as an index")
         return int(self.item())
 
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute
+
+        def __getattr__(self, name: str) -> Any:
+            """Runs only when lookup failed: a torch.Tensor method course lacks is named."""
+            from course._missing import missing
+
+            raise missing("'Tensor' object", "Tensor", name)
+
     # ------------------------------------------------------------------- in place
     # torch's rules: writing in place into a leaf that requires grad, outside no_grad(), is an
     # error (an optimizer step runs inside no_grad); the result is cast to this tensor's dtype
@@ -582,6 +590,7 @@ class Tensor:
         @property
         def T(self) -> Tensor: ...  # noqa: N802 - PyTorch's name
         def astype(self, dtype: DTypeLike) -> Tensor: ...
+        def clone(self) -> Tensor: ...
         def type(self, dtype: DTypeLike) -> Tensor: ...
         # Last: below these, `float`, `int` and `bool` in annotations would mean the methods.
         def float(self) -> Tensor: ...

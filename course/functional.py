@@ -230,3 +230,10 @@ def batch_norm(
         x, weight, bias, running_mean=rm, running_var=rv, training=training,
         momentum=momentum, eps=eps,
     )  # fmt: skip
+
+
+def __getattr__(name: str):
+    """A name torch has and course lacks: say so (see course/_missing.py)."""
+    from course._missing import missing
+
+    raise missing("module 'course.functional'", "torch.nn.functional", name)

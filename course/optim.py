@@ -153,3 +153,10 @@ class Adam(Optimizer):
         xp.divide(m, tmp, out=tmp)
         tmp *= step_size
         data -= tmp
+
+
+def __getattr__(name: str):
+    """A name torch has and course lacks: say so (see course/_missing.py)."""
+    from course._missing import missing
+
+    raise missing("module 'course.optim'", "torch.optim", name)

@@ -149,7 +149,7 @@ _methods: dict[str, object] = {
     "reshape": ops.reshape, "view": ops.reshape, "permute": ops.permute,
     "transpose": ops.transpose, "squeeze": ops.squeeze, "unsqueeze": ops.unsqueeze,
     "flatten": ops.flatten, "broadcast_to": ops.broadcast_to, "expand": ops.expand,
-    "astype": _astype, "type": _astype,
+    "astype": _astype, "type": _astype, "clone": ops.clone,
     "T": property(ops.T),
     "float": lambda self: ops.cast(self, np.float32),
     "double": lambda self: ops.cast(self, np.float64),

@@ -22,3 +22,10 @@ __all__ = [
     "Linear", "MaxPool2d", "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Tanh",
     "init", "utils",
 ]  # fmt: skip
+
+
+def __getattr__(name: str):
+    """A name torch has and course lacks: say so (see course/_missing.py)."""
+    from course._missing import missing
+
+    raise missing("module 'course.nn'", "torch.nn", name)

@@ -5,6 +5,7 @@ from course.ops.elementwise import (
     add,
     cast,
     clip,
+    clone,
     div,
     eq,
     exp,
@@ -46,7 +47,7 @@ from course.ops.movement import (
 from course.ops.reduce import amax, amin, argmax, argmin, max, mean, min, sum
 
 __all__ = [
-    "T", "abs", "add", "amax", "amin", "argmax", "argmin", "broadcast_to", "cast", "cat",
+    "T", "abs", "add", "amax", "amin", "argmax", "argmin", "broadcast_to", "cast", "cat", "clone",
     "clip", "concatenate", "div", "eq", "exp", "expand", "flatten", "ge", "getitem", "gt",
     "le", "log", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne",
     "neg", "permute", "pow", "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub",

@@ -110,6 +110,21 @@ def cast(x: Tensor, dtype) -> Tensor:
     return Cast.apply(x, dtype=dtype)
 
 
+class Clone(Function):
+    saves_values = False  # the gradient passes through unchanged
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, grad):
+        return grad
+
+
+def clone(x: Tensor) -> Tensor:
+    """A copy of ``x`` in new memory that stays in the graph (its gradient flows back to x)."""
+    return Clone.apply(x)
+
+
 # --------------------------------------------------------------------- binary ops
 
 

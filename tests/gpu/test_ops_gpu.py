@@ -44,6 +44,7 @@ OPS = {
     "gt": (ops.gt, [f32(*X), f32(*B)]),
     "ge": (ops.ge, [f32(*X), f32(*B)]),
     "cast": (lambda x: ops.cast(x, np.float64), [f32(*X)]),
+    "clone": (lambda x: ops.clone(x), [f32(*X)]),
     "clip": (lambda x: ops.clip(x, -0.5, 0.5), [f32(*X)]),
     "where": (lambda a, b: ops.where(a > 0, a, b), [f32(*X), f32(*Y)]),
     "sum_to": (lambda x: ops.add(x, 0 * x) + ops.sum(x, 0, keepdim=True), [f32(*X)]),

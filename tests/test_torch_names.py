@@ -1,4 +1,5 @@
-"""`course.device` and `course.cuda`: the device-picking lines of PyTorch programs run on course."""
+"""torch names on course: `course.device`, `course.cuda`, `clone()`, and the error naming a torch
+feature course lacks; the device-picking lines of PyTorch programs run on course."""
 
 from __future__ import annotations
 
@@ -47,3 +48,38 @@ def test_cuda_namespace_on_a_gpu():
     x = course.ones(1000, device="cuda") * 2
     course.cuda.synchronize()
     assert x.device == course.device("cuda")
+
+
+@pytest.mark.parametrize(
+    "get, torch_name",
+    [
+        (lambda: course.quantize_per_tensor, "torch.quantize_per_tensor"),
+        (lambda: course.nn.Conv3d, "torch.nn.Conv3d"),
+        (lambda: course.functional.unfold, "torch.nn.functional.unfold"),
+        (lambda: course.optim.LBFGS, "torch.optim.LBFGS"),
+        (lambda: course.ones(2).stft, "Tensor.stft"),
+    ],
+)
+def test_a_missing_torch_feature_is_named(get, torch_name):
+    assert eval(torch_name.replace("Tensor.", "torch.Tensor."), {"torch": torch})  # torch has it
+    with pytest.raises(AttributeError, match=rf"{torch_name}, course does not implement it"):
+        get()
+
+
+def test_protocol_probes_get_the_plain_error():
+    with pytest.raises(AttributeError) as info:
+        course.ones(2).__array_interface__  # noqa: B018 - NumPy probes such names
+    assert "course does not implement" not in str(info.value)
+    assert not hasattr(course.ones(1), "_repr_html_")
+
+
+def test_clone_is_a_copy_in_the_graph_like_torchs():
+    a, at = course.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    b, bt = a.clone(), at.clone()
+    (b * 2).sum().backward()
+    (bt * 2).sum().backward()
+    assert (a.grad.numpy() == at.grad.numpy()).all() and b.grad_fn is not None
+    c = course.zeros(2)
+    d = c.clone()
+    d.add_(1)
+    assert c.tolist() == [0.0, 0.0] and d.tolist() == [1.0, 1.0], "clone shares no memory"
