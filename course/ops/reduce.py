@@ -174,19 +174,19 @@ def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | Ma
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
-    xp = get_array_module(x.array)
-    dims = None if dim is None else normalize_dims(dim, x.ndim, "argmax")
-    if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
-        return _wrap(xp.asarray(xp.argmax(x.array)), False, None)
-    (d,) = dims
-    return _wrap(xp.argmax(x.array, axis=d, keepdims=keepdim), False, None)
+    return _arg_extreme(x, dim, keepdim, "argmax")
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
+    return _arg_extreme(x, dim, keepdim, "argmin")
+
+
+def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor:
     xp = get_array_module(x.array)
-    dims = None if dim is None else normalize_dims(dim, x.ndim, "argmin")
+    find = getattr(xp, name)
+    dims = None if dim is None else normalize_dims(dim, x.ndim, name)
     if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
-        return _wrap(xp.asarray(xp.argmin(x.array)), False, None)
+        return _wrap(xp.asarray(find(x.array)), False, None)
     (d,) = dims
-    return _wrap(xp.argmin(x.array, axis=d, keepdims=keepdim), False, None)
+    return _wrap(find(x.array, axis=d, keepdims=keepdim), False, None)

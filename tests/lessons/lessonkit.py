@@ -50,10 +50,23 @@ class Builds:
         return self.cache[key]
 
 
-def tiny_course(tmp_path: Path, source: str, lesson_id: str = "00_tiny") -> Path:
-    """A throwaway course repository under ``tmp_path`` holding one lesson source (the
-    nbgrader configuration is the autograder package's own); returns its root."""
+MYST_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def tiny_course(tmp_path: Path, body: str, lesson_id: str = "00_tiny") -> Path:
+    """A throwaway course repository under ``tmp_path`` holding one lesson source (MyST header
+    + ``body``; the nbgrader configuration is the autograder package's own); returns its root."""
     path = tmp_path / "solutions" / lesson_id / f"{lesson_id}.md"
     path.parent.mkdir(parents=True)
-    path.write_text(source)
+    path.write_text(MYST_HEADER + body)
     return tmp_path

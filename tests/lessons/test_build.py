@@ -7,7 +7,7 @@ import re
 import jupytext
 import nbformat
 import pytest
-from lessonkit import ROOT, lesson_params, tiny_course
+from lessonkit import MYST_HEADER, ROOT, lesson_params, tiny_course
 
 from autograder import sources
 from autograder.build import StaleLessonsError, build_lessons
@@ -96,17 +96,7 @@ def test_lesson_structure(lesson_id):
         assert graded[position + 1] == f"test_{name}", f"{lesson_id}: ex_{name} needs test_{name}"
 
 
-TINY = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+TINY = """
 Double a number.
 
 ```{code-cell} ipython3
@@ -127,6 +117,8 @@ def test_check_names_the_stale_lesson(tmp_path):
     assert "raise NotImplementedError()" in written.read_text()
     assert "2 * x" not in written.read_text()
     assert build_lessons(check=True, root=tmp_path) == [written]
-    source.write_text(TINY.replace("Double a number.", "Double a number, twice as fast."))
+    source.write_text(
+        MYST_HEADER + TINY.replace("Double a number.", "Double a number, twice as fast.")
+    )
     with pytest.raises(StaleLessonsError, match="00_tiny.*autograder build 00_tiny"):
         build_lessons(check=True, root=tmp_path)

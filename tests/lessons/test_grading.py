@@ -96,17 +96,7 @@ def run_allowing_errors(nb, tmp_path):
     return nb
 
 
-TINY = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+TINY = """
 ```{code-cell} ipython3
 :nbgrader: {"grade": false, "grade_id": "ex_double", "locked": false, "schema_version": 3, "solution": true}
 def double(x):
