@@ -12,8 +12,22 @@ training and timing want is an explicit, process-wide call, ``course.keep_freed_
 """
 
 from course.allocator import keep_freed_memory
-from course.autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad
+from course.autograd import Function, Tensor, constant, enable_grad, is_grad_enabled, no_grad
 from course.backend import device
+from course.creation import (
+    arange,
+    empty,
+    from_numpy,
+    full,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from course.ops import (
     abs,
     add,
@@ -52,21 +66,7 @@ from course.ops import (
     unsqueeze,
     where,
 )
-from course.tensor import (
-    arange,
-    empty,
-    from_numpy,
-    full,
-    manual_seed,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    tensor,
-    zeros,
-    zeros_like,
-)
+from course.random import manual_seed
 
 clamp = clip
 float32 = "float32"
@@ -77,12 +77,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
-    "broadcast_to", "cat", "clamp", "clip", "concatenate", "device", "div", "empty", "enable_grad",
-    "exp", "flatten", "float32", "float64", "from_numpy", "full", "int64", "is_grad_enabled",
-    "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow", "rand", "randint",
-    "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh",
-    "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "broadcast_to", "cat", "clamp", "clip", "concatenate", "constant", "device", "div", "empty",
+    "enable_grad", "exp", "flatten", "float32", "float64", "from_numpy", "full", "int64",
+    "is_grad_enabled", "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow",
+    "rand", "randint", "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub",
+    "sum", "tanh", "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
 ]  # fmt: skip
 
 # The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,
@@ -92,6 +92,7 @@ from course import data as data  # noqa: E402
 from course import functional as functional  # noqa: E402
 from course import nn as nn  # noqa: E402
 from course import optim as optim  # noqa: E402
+from course import random as random  # noqa: E402
 
 
 def __getattr__(name: str):

@@ -3,8 +3,12 @@
 A `Function` subclass implements ``forward`` on raw arrays and ``backward`` from the
 output gradient to one gradient per input. ``Function.apply`` runs ``forward`` and, when
 gradients are wanted, records the inputs so that ``Tensor.backward`` can walk the graph
-in reverse topological order. Operator methods (``+``, ``@``, ``sum`` ...) are attached
-to `Tensor` in ``course.tensor``.
+in reverse topological order.
+
+`Tensor` is one class, its methods grouped by family: state and conversions, arithmetic,
+pointwise functions, comparisons, reductions, movement, in-place writes, backward, casts.
+Each op method calls the op's lowercase wrapper in ``course.ops``, which sits beside the
+op's `Function`. Tensors are created in ``course.creation`` (``course.tensor``, ``zeros`` ...).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 
 from course import backend
 from course.backend import Array
+from course.random import generator
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -118,8 +123,11 @@ class Function:
                     fn.inputs = inputs
                     fn.needs_grad = [t.requires_grad for t in inputs]
                     fn.epoch = _mode.epoch
-                    return _wrap(out, True, fn)
-        return _wrap(out, False, None)
+                    t = constant(out)
+                    t.requires_grad = True
+                    t._ctx = fn
+                    return t
+        return constant(out)
 
     @property
     def name(self) -> str:
@@ -146,12 +154,17 @@ _LEAF_IN_PLACE = (
 )
 
 
-def _wrap(array: Array, requires_grad: bool, ctx: Function | None) -> Tensor:
+def constant(array: Array) -> Tensor:
+    """A tensor holding ``array`` itself (no copy, no checks) that requires no grad.
+
+    How ops, layers and the backward pass wrap arrays they computed; ``course.tensor``
+    (which copies and converts Python data) is the constructor for everything else.
+    """
     t = _new(Tensor)
     t.array = array
     t.grad = None
-    t.requires_grad = requires_grad
-    t._ctx = ctx
+    t.requires_grad = False
+    t._ctx = None
     t._written = 0
     return t
 
@@ -161,7 +174,7 @@ class Tensor:
 
     ``array`` is the raw NumPy or CuPy array; ``data``, as in torch, the same values as a
     Tensor cut from the graph (shared memory); ``grad`` a Tensor filled by ``backward()``.
-    Build tensors with ``course.tensor``; operators live in ``course.tensor``.
+    Build tensors with ``course.tensor`` (see course/creation.py).
     """
 
     __slots__ = ("array", "grad", "requires_grad", "_ctx", "_written", "__weakref__")
@@ -175,9 +188,7 @@ class Tensor:
 
     def __init__(self, data, requires_grad: bool = False):
         if not isinstance(data, backend.ARRAY_TYPES):
-            from course.tensor import _as_array
-
-            data = _as_array(data)
+            data = backend.as_array(data)
         if requires_grad and data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got dtype {data.dtype}"
@@ -193,7 +204,7 @@ class Tensor:
     def data(self) -> Tensor:
         """torch's ``.data``: the same values (shared memory) as a tensor that requires no grad
         and has no grad_fn; writes through it are not checked by autograd."""
-        return _wrap(self.array, False, None)
+        return constant(self.array)
 
     @data.setter
     def data(self, value: Tensor | Array) -> None:
@@ -269,7 +280,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (shared memory), cut from the graph."""
-        return _wrap(self.array, False, None)
+        return constant(self.array)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.array.dtype.kind not in "fc":
@@ -334,6 +345,222 @@ class Tensor:
 
             raise missing("'Tensor' object", "Tensor", name)
 
+    # ------------------------------------------------------------- arithmetic
+    # Each method calls its op's lowercase wrapper in course/ops (Function + wrapper).
+    # Python numbers and arrays beside a tensor are lifted to tensors by the wrapper.
+    def __add__(self, other: Operand) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Operand) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Operand) -> Tensor:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Operand) -> Tensor:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Operand) -> Tensor:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Operand) -> Tensor:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Operand) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Operand) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Operand) -> Tensor:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Operand) -> Tensor:
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Operand) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Operand) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
+    def add(self, other: Operand, *, alpha: float = 1) -> Tensor:
+        """self + alpha * other."""
+        return ops.add(self, other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Operand, *, alpha: float = 1) -> Tensor:
+        """self - alpha * other."""
+        return ops.sub(self, other if alpha == 1 else other * alpha)
+
+    def mul(self, other: Operand) -> Tensor:
+        return ops.mul(self, other)
+
+    def div(self, other: Operand) -> Tensor:
+        return ops.div(self, other)
+
+    def pow(self, exponent: Operand) -> Tensor:
+        return ops.pow(self, exponent)
+
+    def matmul(self, other: Operand) -> Tensor:
+        return ops.matmul(self, other)
+
+    def neg(self) -> Tensor:
+        return ops.neg(self)
+
+    def maximum(self, other: Operand) -> Tensor:
+        """The larger of self and other, elementwise."""
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Operand) -> Tensor:
+        """The smaller of self and other, elementwise."""
+        return ops.minimum(self, other)
+
+    # ---------------------------------------------------- pointwise functions
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Every value limited to [min, max]."""
+        return ops.clip(self, min, max)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Every value limited to [min, max] (clamp's other name)."""
+        return ops.clip(self, min, max)
+
+    # ------------------------------------------------------------ comparisons
+    # Elementwise, giving bool tensors without a gradient; == and != too, as in torch.
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]  # elementwise
+        return ops.eq(self, other)
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]  # elementwise
+        return ops.ne(self, other)
+
+    def __lt__(self, other: Operand) -> Tensor:
+        return ops.lt(self, other)
+
+    def __le__(self, other: Operand) -> Tensor:
+        return ops.le(self, other)
+
+    def __gt__(self, other: Operand) -> Tensor:
+        return ops.gt(self, other)
+
+    def __ge__(self, other: Operand) -> Tensor:
+        return ops.ge(self, other)
+
+    def eq(self, other: Operand) -> Tensor:
+        return ops.eq(self, other)
+
+    def ne(self, other: Operand) -> Tensor:
+        return ops.ne(self, other)
+
+    def lt(self, other: Operand) -> Tensor:
+        return ops.lt(self, other)
+
+    def le(self, other: Operand) -> Tensor:
+        return ops.le(self, other)
+
+    def gt(self, other: Operand) -> Tensor:
+        return ops.gt(self, other)
+
+    def ge(self, other: Operand) -> Tensor:
+        return ops.ge(self, other)
+
+    # ------------------------------------------------------------- reductions
+    def sum(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
+        return ops.sum(self, dim, keepdim)
+
+    def mean(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
+        return ops.mean(self, dim, keepdim)
+
+    def amax(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
+        return ops.amax(self, dim, keepdim)
+
+    def amin(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
+        return ops.amin(self, dim, keepdim)
+
+    @overload
+    def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def max(self, dim: int, keepdim: bool = False) -> MaxMin: ...
+    def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
+        """The largest value; with ``dim``, torch's ``(values, indices)`` along it."""
+        return ops.max(self, dim, keepdim)
+
+    @overload
+    def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def min(self, dim: int, keepdim: bool = False) -> MaxMin: ...
+    def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
+        """The smallest value; with ``dim``, torch's ``(values, indices)`` along it."""
+        return ops.min(self, dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return ops.argmin(self, dim, keepdim)
+
+    # --------------------------------------------------------------- movement
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+        return ops.reshape(self, *shape)
+
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """reshape (course keeps no strides of its own: a view when NumPy can make one)."""
+        return ops.reshape(self, *shape)
+
+    def permute(self, *dims: int | Sequence[int]) -> Tensor:
+        return ops.permute(self, *dims)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return ops.transpose(self, dim0, dim1)
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The dims in reverse order."""
+        return ops.T(self)
+
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        return ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return ops.unsqueeze(self, dim)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor:
+        return ops.broadcast_to(self, *shape)
+
+    def expand(self, *shape: int | Sequence[int]) -> Tensor:
+        return ops.expand(self, *shape)
+
     # ------------------------------------------------------------------- in place
     # torch's rules: writing in place into a leaf that requires grad, outside no_grad(), is an
     # error (an optimizer step runs inside no_grad); the result is cast to this tensor's dtype
@@ -395,8 +622,6 @@ class Tensor:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Fill with samples of N(mean, std^2) from the course generator, in place."""
-        from course.tensor import generator
-
         self._writable("normal_")
         values = generator().normal(mean, std, size=self.shape)
         self.array[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
@@ -404,8 +629,6 @@ class Tensor:
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Fill with samples of U[a, b) from the course generator, in place."""
-        from course.tensor import generator
-
         self._writable("uniform_")
         values = generator().uniform(a, b, size=self.shape)
         self.array[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
@@ -515,89 +738,33 @@ class Tensor:
                 grad = grad.astype(self.array.dtype)
         _run_backward(self, grad, retain_graph, seed_is_ours=gradient is None)
 
-    if TYPE_CHECKING:  # attached in course/tensor.py (setattr): declared here for the checker
+    # ---------------------------------------------------------- copies, casts
+    def clone(self) -> Tensor:
+        """A copy in new memory that stays in the graph."""
+        return ops.clone(self)
 
-        def __add__(self, other: Operand) -> Tensor: ...
-        def __radd__(self, other: Operand) -> Tensor: ...
-        def __sub__(self, other: Operand) -> Tensor: ...
-        def __rsub__(self, other: Operand) -> Tensor: ...
-        def __mul__(self, other: Operand) -> Tensor: ...
-        def __rmul__(self, other: Operand) -> Tensor: ...
-        def __truediv__(self, other: Operand) -> Tensor: ...
-        def __rtruediv__(self, other: Operand) -> Tensor: ...
-        def __pow__(self, other: Operand) -> Tensor: ...
-        def __rpow__(self, other: Operand) -> Tensor: ...
-        def __matmul__(self, other: Operand) -> Tensor: ...
-        def __rmatmul__(self, other: Operand) -> Tensor: ...
-        def __neg__(self) -> Tensor: ...
-        def __abs__(self) -> Tensor: ...
-        def __getitem__(self, index: Any) -> Tensor: ...
-        def __eq__(self, other: object) -> Tensor: ...  # type: ignore[override]  # elementwise
-        def __ne__(self, other: object) -> Tensor: ...  # type: ignore[override]  # elementwise
-        def __lt__(self, other: Operand) -> Tensor: ...
-        def __le__(self, other: Operand) -> Tensor: ...
-        def __gt__(self, other: Operand) -> Tensor: ...
-        def __ge__(self, other: Operand) -> Tensor: ...
-        def add(self, other: Operand, /) -> Tensor: ...
-        def sub(self, other: Operand, /) -> Tensor: ...
-        def mul(self, other: Operand, /) -> Tensor: ...
-        def div(self, other: Operand, /) -> Tensor: ...
-        def pow(self, other: Operand, /) -> Tensor: ...
-        def matmul(self, other: Operand, /) -> Tensor: ...
-        def maximum(self, other: Operand, /) -> Tensor: ...
-        def minimum(self, other: Operand, /) -> Tensor: ...
-        def eq(self, other: Operand, /) -> Tensor: ...
-        def ne(self, other: Operand, /) -> Tensor: ...
-        def lt(self, other: Operand, /) -> Tensor: ...
-        def le(self, other: Operand, /) -> Tensor: ...
-        def gt(self, other: Operand, /) -> Tensor: ...
-        def ge(self, other: Operand, /) -> Tensor: ...
-        def neg(self) -> Tensor: ...
-        def exp(self) -> Tensor: ...
-        def log(self) -> Tensor: ...
-        def sqrt(self) -> Tensor: ...
-        def tanh(self) -> Tensor: ...
-        def sigmoid(self) -> Tensor: ...
-        def relu(self) -> Tensor: ...
-        def abs(self) -> Tensor: ...
-        def clip(self, min: float | None = None, max: float | None = None) -> Tensor: ...
-        def clamp(self, min: float | None = None, max: float | None = None) -> Tensor: ...
-        def sum(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
-        def mean(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
-        def amax(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
-        def amin(self, dim: Dims = None, keepdim: bool = False) -> Tensor: ...
-        @overload
-        def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
-        @overload
-        def max(self, dim: int, keepdim: bool = False) -> MaxMin: ...
-        def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin: ...
-        @overload
-        def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
-        @overload
-        def min(self, dim: int, keepdim: bool = False) -> MaxMin: ...
-        def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin: ...
-        def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...
-        def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...
-        def reshape(self, *shape: int | Sequence[int]) -> Tensor: ...
-        def view(self, *shape: int | Sequence[int]) -> Tensor: ...
-        def permute(self, *dims: int | Sequence[int]) -> Tensor: ...
-        def transpose(self, dim0: int, dim1: int) -> Tensor: ...
-        def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor: ...
-        def unsqueeze(self, dim: int) -> Tensor: ...
-        def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...
-        def broadcast_to(self, *shape: int | Sequence[int]) -> Tensor: ...
-        def expand(self, *shape: int | Sequence[int]) -> Tensor: ...
-        @property
-        def T(self) -> Tensor: ...  # noqa: N802 - PyTorch's name
-        def astype(self, dtype: DTypeLike) -> Tensor: ...
-        def clone(self) -> Tensor: ...
-        def type(self, dtype: DTypeLike) -> Tensor: ...
-        # Last: below these, `float`, `int` and `bool` in annotations would mean the methods.
-        def float(self) -> Tensor: ...
-        def double(self) -> Tensor: ...
-        def long(self) -> Tensor: ...
-        def int(self) -> Tensor: ...
-        def bool(self) -> Tensor: ...
+    def astype(self, dtype: DTypeLike) -> Tensor:
+        """A copy with another dtype (differentiable between float types)."""
+        return ops.cast(self, dtype)
+
+    def type(self, dtype: DTypeLike) -> Tensor:
+        return ops.cast(self, dtype)
+
+    # Last in the class: below these, `float`, `int` and `bool` in annotations name methods.
+    def double(self) -> Tensor:
+        return ops.cast(self, np.float64)
+
+    def long(self) -> Tensor:
+        return ops.cast(self, np.int64)
+
+    def float(self) -> Tensor:
+        return ops.cast(self, np.float32)
+
+    def int(self) -> Tensor:
+        return ops.cast(self, np.int32)
+
+    def bool(self) -> Tensor:
+        return ops.cast(self, np.bool_)
 
 
 def _topological_order(root: Tensor) -> list[Tensor]:
@@ -693,12 +860,12 @@ def _accumulate_leaf(leaf: Tensor, g: Array, handed_out: set[int]) -> None:
         if id(g) in handed_out or not backend.writeable(g):
             g = g.copy()
         handed_out.add(id(g))
-        leaf.grad = _wrap(g, False, None)
+        leaf.grad = constant(g)
     else:
         total = leaf.grad.array + g
         if total.__class__ is not np.ndarray and isinstance(total, _generic):
             total = np.asarray(total)  # two 0-d arrays add up to a NumPy scalar
-        leaf.grad = _wrap(total, False, None)
+        leaf.grad = constant(total)
 
 
 class _Transfer(Function):
@@ -712,3 +879,7 @@ class _Transfer(Function):
 
     def backward(self, grad):
         return backend.to_device(grad, self.source)
+
+
+# Last: the ops subclass Function and build Tensors (both above); Tensor's methods call them.
+from course import ops  # noqa: E402

@@ -152,6 +152,25 @@ def writeable(x: Array) -> bool:
     return all(step != 0 for step, n in zip(x.strides, x.shape, strict=True) if n > 1)
 
 
+def as_array(data: Any, dtype: Any = None, device: str = "cpu") -> Array:
+    """An array on ``device`` from Python data or an array; floats default to float32 and
+    integers to int64, as in PyTorch. Arrays keep their dtype unless ``dtype`` says."""
+    if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
+        data = np.asarray(data)
+    if isinstance(data, ARRAY_TYPES):
+        arr = to_device(data, device)
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+    if dtype is None:
+        probe = np.asarray(data)
+        if probe.dtype == np.float64:
+            dtype = np.float32
+        elif probe.dtype.kind == "i":
+            dtype = np.int64
+        elif probe.dtype == object:
+            raise TypeError(f"tensor: cannot build a tensor from {type(data).__name__} data")
+    return xp_for(device).asarray(data, dtype=dtype)
+
+
 def scatter_add(out: Array, index: Any, values: Array) -> None:
     """``out[index] += values`` where repeated indices add up (unbuffered).
 

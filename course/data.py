@@ -22,7 +22,7 @@ import numpy as np
 
 from course import backend
 from course.autograd import Tensor
-from course.tensor import _as_array, generator
+from course.random import generator
 
 
 class Dataset:
@@ -78,7 +78,7 @@ def _stack(values: Sequence[Any]):
         values = [v.array for v in values]
     if isinstance(values[0], backend.ARRAY_TYPES + (np.generic,)):
         return backend.get_array_module(values[0]).stack(values)
-    return _as_array(values)  # Python floats -> float32, ints -> int64
+    return backend.as_array(values)  # Python floats -> float32, ints -> int64
 
 
 def default_collate(items: Sequence[Any]) -> Tensor | tuple[Tensor, ...]:
@@ -92,7 +92,7 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` examples as course Tensors.
 
     ``shuffle=True`` draws a new permutation every epoch (every ``iter(loader)``) from a
-    generator seeded by ``seed``, or from ``course.tensor.generator()`` (set by
+    generator seeded by ``seed``, or from ``course.random.generator()`` (set by
     ``course.manual_seed``) when ``seed`` is None: the same seed gives the same sequence of
     epochs. ``drop_last=True`` drops the final batch when it has fewer than ``batch_size``
     examples. Batches of a `TensorDataset` are tuples with one Tensor per dataset tensor.

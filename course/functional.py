@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.autograd import Tensor, _wrap
+from course.autograd import Tensor, constant
 from course.backend import Array, get_array_module, to_device, to_numpy
 from course.ops import conv as _conv
 from course.ops import nn as _nn
 from course.ops import relu, sigmoid, tanh
 from course.ops.reduce import normalize_dims
-from course.tensor import generator
+from course.random import generator
 
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "linear",
@@ -98,7 +98,7 @@ def cross_entropy(
         t = t.reshape(-1)
     out = _nn.CrossEntropy.apply(
         x,
-        _wrap(t, False, None),
+        constant(t),
         reduction=reduction,
         ignore_index=ignore_index,
         n_valid=t.size - int(counts[1]),
@@ -184,7 +184,7 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
         return x * 0.0
     keep = generator().random(x.shape, dtype=np.float32) >= p
     mask = keep.astype(x.dtype) * x.dtype.type(1 / (1 - p))
-    return _nn.MaskMul.apply(x, _wrap(to_device(mask, x.device), False, None))
+    return _nn.MaskMul.apply(x, constant(to_device(mask, x.device)))
 
 
 def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
@@ -199,7 +199,7 @@ def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
             f"embedding: index {int(idx.max() if idx.max() >= weight.shape[0] else idx.min())} "
             f"out of range for {weight.shape[0]} embeddings"
         )
-    return _nn.Embedding.apply(weight, _wrap(idx, False, None))
+    return _nn.Embedding.apply(weight, constant(idx))
 
 
 def batch_norm(
@@ -216,9 +216,9 @@ def batch_norm(
     c = x.shape[1]
     xp = get_array_module(x.array)
     if weight is None:
-        weight = _wrap(xp.ones(c, dtype=x.dtype), False, None)
+        weight = constant(xp.ones(c, dtype=x.dtype))
     if bias is None:
-        bias = _wrap(xp.zeros(c, dtype=x.dtype), False, None)
+        bias = constant(xp.zeros(c, dtype=x.dtype))
     if weight.shape != (c,):
         raise RuntimeError(
             f"batch_norm: input of shape {tuple(x.shape)} has {c} channels but weight has "

@@ -43,3 +43,35 @@ def test_an_unknown_name_in_course_data_is_an_attribute_error():
 
     with pytest.raises(AttributeError, match="no_such_thing"):
         course.data.no_such_thing  # noqa: B018
+
+
+def test_course_tensor_is_the_function_and_the_generator_is_in_course_random():
+    """No module is called course.tensor (it used to hide behind the function of that name, so
+    `course.tensor.generator()` failed): tensors are created in course.creation, and the
+    generator behind randn, init, dropout and shuffling is course.random's, as torch.random."""
+    import course
+    import course.creation
+
+    assert course.tensor is course.creation.tensor
+    assert course.tensor([1.0]).dtype == "float32"
+    with pytest.raises(ModuleNotFoundError):
+        import course.tensor  # noqa: F401
+    course.manual_seed(3)
+    first = course.random.generator().random()
+    course.random.manual_seed(3)
+    assert course.random.generator().random() == first
+    course.manual_seed(3)
+    a = course.randn(2).tolist()
+    course.manual_seed(3)
+    assert course.randn(2).tolist() == a
+
+
+def test_constant_wraps_an_array_without_copying_or_recording():
+    import numpy as np
+
+    import course
+
+    array = np.arange(3.0, dtype=np.float32)
+    t = course.constant(array)
+    assert t.array is array
+    assert not t.requires_grad and t.grad_fn is None and t.is_leaf

@@ -6,7 +6,7 @@ import math
 
 from course import backend
 from course.autograd import Tensor
-from course.tensor import generator
+from course.random import generator
 
 
 def _fill(t: Tensor, values) -> Tensor:

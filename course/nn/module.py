@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from course import backend
-from course.autograd import Tensor, _wrap
+from course.autograd import Tensor, constant
 
 
 class Parameter(Tensor):
@@ -232,13 +232,8 @@ class Module:
                     if dtype is not None and t.dtype.kind == "f":
                         t.array = t.array.astype(dtype)
                     if t.grad is not None:
-                        t.grad = _wrap(
-                            backend.to_device(t.grad.array, device or t.device).astype(
-                                t.dtype, copy=False
-                            ),
-                            False,
-                            None,
-                        )
+                        grad = backend.to_device(t.grad.array, device or t.device)
+                        t.grad = constant(grad.astype(t.dtype, copy=False))
         return self
 
     def cpu(self) -> Module:

@@ -6,7 +6,7 @@ import math
 
 from course import functional as F  # noqa: N812 - PyTorch's convention
 from course import ops
-from course.autograd import Tensor, _wrap
+from course.autograd import Tensor, constant
 from course.backend import get_array_module
 from course.nn import init
 from course.nn.layers import _empty
@@ -70,7 +70,7 @@ class _RecurrentBase(Module):
         for s in states:
             if s is None:
                 xp = get_array_module(x.array)
-                s = _wrap(xp.zeros(expect, dtype=x.dtype), False, None)
+                s = constant(xp.zeros(expect, dtype=x.dtype))
             elif unbatched:
                 s = ops.unsqueeze(s, 1)
             if tuple(s.shape) != expect:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from course.autograd import Tensor, _wrap
+from course.autograd import Tensor, constant
 from course.backend import get_array_module
 
 
@@ -26,4 +26,4 @@ def clip_grad_norm_(
     if coef < 1:
         for g in grads:
             g *= g.dtype.type(coef)
-    return _wrap(xp.asarray(total, dtype=grads[0].dtype), False, None)
+    return constant(xp.asarray(total, dtype=grads[0].dtype))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.autograd import Function, Tensor, _wrap
+from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
 
 # ----------------------------------------------------------------------------- helpers
@@ -70,8 +70,8 @@ def lift(x, like: Tensor) -> Tensor:
             dtype = np.float32
         elif isinstance(x, int) and not isinstance(x, bool) and dtype.kind == "b":
             dtype = np.int64
-        return _wrap(xp.asarray(x, dtype=dtype), False, None)
-    return _wrap(xp.asarray(x), False, None)
+        return constant(xp.asarray(x, dtype=dtype))
+    return constant(xp.asarray(x))
 
 
 def _pair(a, b) -> tuple[Tensor, Tensor]:
@@ -106,7 +106,7 @@ def cast(x: Tensor, dtype) -> Tensor:
     if x.array.dtype == dtype:
         return x
     if dtype.kind not in "fc":  # integer/bool results carry no gradient
-        return _wrap(x.array.astype(dtype), False, None)
+        return constant(x.array.astype(dtype))
     return Cast.apply(x, dtype=dtype)
 
 
@@ -412,7 +412,7 @@ def where(condition, a, b) -> Tensor:
         condition = Tensor(condition)
     a, b = _pair(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (Tensor(a), Tensor(b))
     if condition.array.dtype != np.bool_:
-        condition = _wrap(condition.array.astype(bool), False, None)
+        condition = constant(condition.array.astype(bool))
     return Where.apply(condition, a, b)
 
 
@@ -465,7 +465,7 @@ def _compare(ufunc_name: str):
         a, b = _pair(a, b)
         xp = get_array_module(a.array)
         out = getattr(xp, ufunc_name)(a.array, b.array)
-        return _wrap(xp.asarray(out), False, None)
+        return constant(xp.asarray(out))
 
     compare.__name__ = ufunc_name
     compare.__doc__ = f"Elementwise {ufunc_name} as a bool tensor (no gradient)."

@@ -14,7 +14,8 @@ from course.backend import get_array_module
 from course.ops.elementwise import cast, promote_types, sum_to
 
 
-def _shape_arg(shape) -> tuple[int, ...]:
+def shape_arg(shape) -> tuple[int, ...]:
+    """A shape given as ``f(2, 3)`` or ``f((2, 3))``, as a tuple of ints."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     return tuple(int(n) for n in shape)
@@ -100,7 +101,7 @@ class Cat(Function):
 
 def reshape(x: Tensor, *shape) -> Tensor:
     """The same values in a new shape (one entry may be -1)."""
-    shape = _shape_arg(shape)
+    shape = shape_arg(shape)
     known = math.prod(n for n in shape if n != -1)
     if (
         shape.count(-1) > 1
@@ -118,7 +119,7 @@ def reshape(x: Tensor, *shape) -> Tensor:
 
 def permute(x: Tensor, *dims) -> Tensor:
     """Reorder dimensions: output dim i is input dim ``dims[i]``."""
-    dims = _shape_arg(dims)
+    dims = shape_arg(dims)
     if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
         raise RuntimeError(
             f"permute: {dims} is not a permutation of the {x.ndim} dims of {x.shape}"
@@ -144,7 +145,7 @@ def T(x: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
 
 def broadcast_to(x: Tensor, *shape) -> Tensor:
     """``x`` repeated (without copying) to ``shape`` by the broadcasting rules."""
-    shape = _shape_arg(shape)
+    shape = shape_arg(shape)
     lead = len(shape) - x.ndim
     if lead < 0:
         raise RuntimeError(f"broadcast_to: cannot broadcast shape {x.shape} to fewer dims {shape}")

@@ -9,7 +9,7 @@ import builtins
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from course.autograd import Function, Tensor, _wrap
+from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
 
 
@@ -155,7 +155,7 @@ def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
     if x.ndim == 0:
         values = values.reshape(())
     idx = index if keepdim else index.squeeze(d)
-    return MaxMin(values, _wrap(idx.reshape(values.shape), False, None))
+    return MaxMin(values, constant(idx.reshape(values.shape)))
 
 
 def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:  # noqa: A001
@@ -187,6 +187,6 @@ def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor
     find = getattr(xp, name)
     dims = None if dim is None else normalize_dims(dim, x.ndim, name)
     if dims is None:  # all dims, or a 0-d tensor (whose dim 0 or -1 PyTorch accepts)
-        return _wrap(xp.asarray(find(x.array)), False, None)
+        return constant(xp.asarray(find(x.array)))
     (d,) = dims
-    return _wrap(find(x.array, axis=d, keepdims=keepdim), False, None)
+    return constant(find(x.array, axis=d, keepdims=keepdim))

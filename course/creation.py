@@ -1,0 +1,95 @@
+"""Creating tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``randn`` ...
+
+Names, arguments and default dtypes follow PyTorch: Python floats give float32 and
+Python ints int64; random tensors come from the course generator (``course.random``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course import backend
+from course.autograd import Tensor
+from course.ops.movement import shape_arg
+from course.random import generator
+
+
+def tensor(data, dtype=None, device="cpu", requires_grad: bool = False) -> Tensor:
+    """A new tensor (a copy) from a list, number or array; Python floats give float32."""
+    if isinstance(data, Tensor):
+        data = data.array
+    arr = backend.as_array(data, dtype, backend.normalize_device(device))
+    if isinstance(data, backend.ARRAY_TYPES):
+        arr = arr.copy()
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def zeros(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given size (float32 unless dtype says)."""
+    xp = backend.xp_for(device)
+    return Tensor(xp.zeros(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given size (float32 unless dtype says)."""
+    xp = backend.xp_for(device)
+    return Tensor(xp.ones(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+
+
+def empty(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size whose values are whatever the memory held."""
+    xp = backend.xp_for(device)
+    return Tensor(xp.empty(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=np.float32, device="cpu", requires_grad=False) -> Tensor:
+    """A tensor of the given size filled with ``fill_value``."""
+    xp = backend.xp_for(device)
+    return Tensor(xp.full(shape_arg(size), fill_value, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(x: Tensor, dtype=None) -> Tensor:
+    """Zeros with the shape, device and (unless dtype says) dtype of ``x``."""
+    xp = backend.get_array_module(x.array)
+    return Tensor(xp.zeros_like(x.array, dtype=dtype))
+
+
+def ones_like(x: Tensor, dtype=None) -> Tensor:
+    """Ones with the shape, device and (unless dtype says) dtype of ``x``."""
+    xp = backend.get_array_module(x.array)
+    return Tensor(xp.ones_like(x.array, dtype=dtype))
+
+
+def arange(start, end=None, step=1, dtype=None, device="cpu") -> Tensor:
+    """Values from ``start`` up to (not including) ``end``; int64 for ints, else float32."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, int) for v in (start, end, step))
+        dtype = np.int64 if is_int else np.float32
+    return Tensor(backend.xp_for(device).arange(start, end, step, dtype=dtype))
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (keeps its dtype)."""
+    return Tensor(array)
+
+
+def randn(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the course generator."""
+    data = generator().standard_normal(shape_arg(size), dtype=np.float32)
+    data = backend.to_device(data.astype(dtype, copy=False), device)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def rand(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the course generator."""
+    data = generator().random(shape_arg(size), dtype=np.float32)
+    data = backend.to_device(data.astype(dtype, copy=False), device)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def randint(low: int, high: int, size, dtype=np.int64, device="cpu") -> Tensor:
+    """Integers in [low, high) from the course generator."""
+    data = generator().integers(low, high, size=tuple(size), dtype=dtype)
+    return Tensor(backend.to_device(data, device))
