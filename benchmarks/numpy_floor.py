@@ -17,7 +17,7 @@ import numpy as np
 import course
 from course.bench import compare
 from course.bench import workloads as W
-from course.ops.nn import weight_grad
+from course.ops.fused import weight_grad
 
 
 def numpy_mlp_step(model, X: np.ndarray, y: np.ndarray, lr: float = W.LR):

@@ -11,7 +11,7 @@ from course.backend import get_array_module
 from course.nn import init
 from course.nn.layers import _empty
 from course.nn.module import Module
-from course.ops.rnn import LSTMSequence, RNNSequence
+from course.ops.rnn import lstm_sequence, rnn_sequence
 
 
 class _RecurrentBase(Module):
@@ -114,9 +114,7 @@ class RNN(_RecurrentBase):
         x, (h0,), unbatched = self._prepare(x, (hx,))
         last = []
         for k in range(self.num_layers):
-            out = RNNSequence.apply(
-                x, h0[k], *self._layer_params(k), nonlinearity=self.nonlinearity
-            )
+            out = rnn_sequence(x, h0[k], *self._layer_params(k), nonlinearity=self.nonlinearity)
             last.append(out[-1])
             x = self._between_layers(out, k)
         h_n = ops.stack(last)
@@ -131,13 +129,11 @@ class LSTM(_RecurrentBase):
     def forward(self, x: Tensor, hx: tuple[Tensor, Tensor] | None = None):
         h0, c0 = (None, None) if hx is None else hx
         x, (h0, c0), unbatched = self._prepare(x, (h0, c0))
-        steps = x.shape[0]
         hs, cs = [], []
         for k in range(self.num_layers):
-            z = LSTMSequence.apply(x, h0[k], c0[k], *self._layer_params(k))
-            out = z[:steps]  # z stacks h_1..h_T and then c_T
-            hs.append(z[steps - 1])
-            cs.append(z[steps])
+            out, h_t, c_t = lstm_sequence(x, h0[k], c0[k], *self._layer_params(k))
+            hs.append(h_t)
+            cs.append(c_t)
             x = self._between_layers(out, k)
         h_n, c_n = ops.stack(hs), ops.stack(cs)
         if unbatched:

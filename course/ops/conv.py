@@ -6,17 +6,30 @@ input is padded into an NHWC buffer, its patches are copied once into a matrix o
 (N*Ho*Wo, Cout) matrix, i.e. NHWC memory. We hand that back as an NCHW-shaped *view*
 (no transpose copy); elementwise ops and pooling keep that memory order, so the next
 convolution reads its input channels-last for free.
+
+Each `Function` is followed by its checked lowercase wrapper (``conv2d``, ``max_pool2d``,
+``avg_pool2d``), which ``course.functional`` re-exports.
 """
 
 from __future__ import annotations
 
-from course.autograd import Function
+from course.autograd import Function, Tensor
 from course.backend import get_array_module
 
 
 def out_size(size: int, k: int, stride: int, padding: int, dilation: int = 1) -> int:
     """Output length of a sliding window: floor((size + 2p - d(k-1) - 1) / s) + 1."""
     return (size + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+
+
+def int_pair(v, name: str) -> tuple[int, int]:
+    """``v`` (an int or two ints) as a pair; ``name`` says which argument in the error."""
+    if isinstance(v, int):
+        return (v, v)
+    v = tuple(int(n) for n in v)
+    if len(v) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {v}")
+    return v
 
 
 def _window(buf, i, j, ho, wo, stride, axes):
@@ -82,6 +95,34 @@ class Conv2d(Function):
                     _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
             gx = gbuf[:, py : py + h, px : px + wd].transpose(0, 3, 1, 2)
         return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+
+def conv2d(
+    x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1
+) -> Tensor:
+    """2-D cross-correlation of x (N, C, H, W) with weight (Cout, C, kh, kw), plus bias."""
+    stride, padding = int_pair(stride, "conv2d: stride"), int_pair(padding, "conv2d: padding")
+    dilation = int_pair(dilation, "conv2d: dilation")
+    if x.ndim != 4 or weight.ndim != 4:
+        raise RuntimeError(
+            f"conv2d: needs a 4-D input (N, C, H, W) and weight (Cout, C, kh, kw), got "
+            f"shapes {tuple(x.shape)} and {tuple(weight.shape)}"
+        )
+    if x.shape[1] != weight.shape[1]:
+        raise RuntimeError(
+            f"conv2d: input of shape {tuple(x.shape)} has {x.shape[1]} channels but weight of "
+            f"shape {tuple(weight.shape)} expects {weight.shape[1]}"
+        )
+    for size, k, s, p, d in zip(x.shape[2:], weight.shape[2:], stride, padding, dilation):
+        if out_size(size, k, s, p, d) < 1:
+            raise RuntimeError(
+                f"conv2d: kernel {tuple(weight.shape[2:])} (dilation {dilation}) does not fit "
+                f"input of shape {tuple(x.shape)} with padding {padding}"
+            )
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation}
+    if bias is None:
+        return Conv2d.apply(x, weight, **geometry)
+    return Conv2d.apply(x, weight, bias, **geometry)
 
 
 def _col2im_stride1(gbuf, g, w_k, kernel, dilation):
@@ -172,6 +213,20 @@ def _unpadded(buf, axes, padding, shape):
     return buf[tuple(index)]
 
 
+def _pool(fn, name, x, kernel_size, stride, padding) -> Tensor:
+    """The checks max_pool2d and avg_pool2d share, then ``fn.apply``."""
+    kernel = int_pair(kernel_size, f"{name}: kernel_size")
+    stride = kernel if stride is None else int_pair(stride, f"{name}: stride")
+    padding = int_pair(padding, f"{name}: padding")
+    if x.ndim != 4:
+        raise RuntimeError(f"{name}: needs a 4-D input (N, C, H, W), got shape {tuple(x.shape)}")
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"{name}: padding {padding} must be at most half the kernel {kernel}")
+    if any(out_size(n, k, s, p) < 1 for n, k, s, p in zip(x.shape[2:], kernel, stride, padding)):
+        raise RuntimeError(f"{name}: kernel {kernel} does not fit input of shape {tuple(x.shape)}")
+    return fn.apply(x, kernel=kernel, stride=stride, padding=padding)
+
+
 class MaxPool2d(Function):
     """out = max over each window; the gradient goes to the first maximum, as PyTorch."""
 
@@ -242,6 +297,11 @@ class MaxPool2d(Function):
         return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
 
 
+def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+    """Max over each kernel window (stride defaults to the kernel size)."""
+    return _pool(MaxPool2d, "max_pool2d", x, kernel_size, stride, padding)
+
+
 class AvgPool2d(Function):
     """out = mean over each window (zero padding counts, as PyTorch's default)."""
 
@@ -271,3 +331,8 @@ class AvgPool2d(Function):
             _window(gbuf, k // kw, k % kw, ho, wo, stride, (2, 3))[...] += share
         h, w = x_shape[2:]
         return gbuf[:, :, py : py + h, px : px + w] if py or px else gbuf
+
+
+def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+    """Mean over each kernel window (stride defaults to the kernel size)."""
+    return _pool(AvgPool2d, "avg_pool2d", x, kernel_size, stride, padding)

@@ -12,7 +12,7 @@ import numpy as np
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
 
-# ----------------------------------------------------------------------------- helpers
+# ------------------------------------------------------------------------------ helpers
 
 
 def sum_to(grad, shape: tuple[int, ...]):
@@ -89,6 +89,9 @@ def _pair(a, b) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+# ----------------------------------------------------------------------- dtype and copy
+
+
 class Cast(Function):
     saves_values = False  # backward needs shapes only
 
@@ -125,7 +128,7 @@ def clone(x: Tensor) -> Tensor:
     return Clone.apply(x)
 
 
-# --------------------------------------------------------------------- binary ops
+# --------------------------------------------------------------------------- binary ops
 
 
 class Add(Function):
@@ -141,6 +144,11 @@ class Add(Function):
         return (sum_to(grad, sa) if need_a else None, sum_to(grad, sb) if need_b else None)
 
 
+def add(a, b) -> Tensor:
+    """a + b, broadcasting."""
+    return Add.apply(*_pair(a, b))
+
+
 class Sub(Function):
     saves_values = False  # backward needs shapes only
 
@@ -152,6 +160,11 @@ class Sub(Function):
         sa, sb = self.shapes
         need_a, need_b = self.needs_grad
         return (sum_to(grad, sa) if need_a else None, sum_to(-grad, sb) if need_b else None)
+
+
+def sub(a, b) -> Tensor:
+    """a - b, broadcasting."""
+    return Sub.apply(*_pair(a, b))
 
 
 class Mul(Function):
@@ -168,6 +181,11 @@ class Mul(Function):
         )
 
 
+def mul(a, b) -> Tensor:
+    """a * b, broadcasting."""
+    return Mul.apply(*_pair(a, b))
+
+
 class Div(Function):
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -181,6 +199,14 @@ class Div(Function):
             sum_to(ga, a.shape) if need_a else None,
             sum_to(-ga * a / b, b.shape) if need_b else None,
         )
+
+
+def div(a, b) -> Tensor:
+    """a / b, broadcasting; integer inputs give float32 (true division, as PyTorch)."""
+    a, b = _pair(a, b)
+    if a.array.dtype.kind in "biu":
+        a, b = cast(a, np.float32), cast(b, np.float32)
+    return Div.apply(a, b)
 
 
 class Pow(Function):
@@ -203,22 +229,21 @@ class Pow(Function):
         return ga, gb
 
 
-class Maximum(Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return get_array_module(a).maximum(a, b)
+class PowScalar(Function):
+    def forward(self, x, exponent):
+        self.x, self.exponent = x, exponent
+        return x**exponent
 
     def backward(self, grad):
-        return _select_grads(self, grad, self.a > self.b)
+        p = self.exponent
+        return grad * (p * self.x ** (p - 1))
 
 
-class Minimum(Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return get_array_module(a).minimum(a, b)
-
-    def backward(self, grad):
-        return _select_grads(self, grad, self.a < self.b)
+def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
+    """a ** b; a number exponent keeps the tensor's dtype."""
+    if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return PowScalar.apply(a, exponent=b)
+    return Pow.apply(*_pair(a, b))
 
 
 def _select_grads(fn, grad, a_wins):
@@ -232,6 +257,34 @@ def _select_grads(fn, grad, a_wins):
         sum_to(grad * wa, a.shape) if need_a else None,
         sum_to(grad * (1 - wa), b.shape) if need_b else None,
     )
+
+
+class Maximum(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return get_array_module(a).maximum(a, b)
+
+    def backward(self, grad):
+        return _select_grads(self, grad, self.a > self.b)
+
+
+def maximum(a, b) -> Tensor:
+    """Elementwise max; on ties each input gets half the gradient."""
+    return Maximum.apply(*_pair(a, b))
+
+
+class Minimum(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return get_array_module(a).minimum(a, b)
+
+    def backward(self, grad):
+        return _select_grads(self, grad, self.a < self.b)
+
+
+def minimum(a, b) -> Tensor:
+    """Elementwise min; on ties each input gets half the gradient."""
+    return Minimum.apply(*_pair(a, b))
 
 
 class Where(Function):
@@ -252,7 +305,17 @@ class Where(Function):
         )
 
 
-# ---------------------------------------------------------------------- unary ops
+def where(condition, a, b) -> Tensor:
+    """``a`` where ``condition`` holds, else ``b`` (broadcasting all three)."""
+    if not isinstance(condition, Tensor):
+        condition = Tensor(condition)
+    a, b = _pair(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (Tensor(a), Tensor(b))
+    if condition.array.dtype != np.bool_:
+        condition = constant(condition.array.astype(bool))
+    return Where.apply(condition, a, b)
+
+
+# ---------------------------------------------------------------------------- unary ops
 
 
 class Neg(Function):
@@ -265,14 +328,8 @@ class Neg(Function):
         return -grad
 
 
-class PowScalar(Function):
-    def forward(self, x, exponent):
-        self.x, self.exponent = x, exponent
-        return x**exponent
-
-    def backward(self, grad):
-        p = self.exponent
-        return grad * (p * self.x ** (p - 1))
+def neg(x: Tensor) -> Tensor:
+    return Neg.apply(x)
 
 
 class Exp(Function):
@@ -284,6 +341,11 @@ class Exp(Function):
         return grad * self.out
 
 
+def exp(x: Tensor) -> Tensor:
+    """e ** x."""
+    return Exp.apply(x)
+
+
 class Log(Function):
     def forward(self, x):
         self.x = x
@@ -291,6 +353,11 @@ class Log(Function):
 
     def backward(self, grad):
         return grad / self.x
+
+
+def log(x: Tensor) -> Tensor:
+    """Natural logarithm."""
+    return Log.apply(x)
 
 
 class Sqrt(Function):
@@ -302,6 +369,10 @@ class Sqrt(Function):
         return grad / (2 * self.out)
 
 
+def sqrt(x: Tensor) -> Tensor:
+    return Sqrt.apply(x)
+
+
 class Tanh(Function):
     def forward(self, x):
         self.out = get_array_module(x).tanh(x)
@@ -310,6 +381,10 @@ class Tanh(Function):
     def backward(self, grad):
         out = self.out
         return grad * (1 - out * out)
+
+
+def tanh(x: Tensor) -> Tensor:
+    return Tanh.apply(x)
 
 
 class Sigmoid(Function):
@@ -330,6 +405,11 @@ class Sigmoid(Function):
         return grad * (out * (1 - out))
 
 
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e ** -x), computed without overflow."""
+    return Sigmoid.apply(x)
+
+
 class Relu(Function):
     def forward(self, x):
         self.out = get_array_module(x).maximum(x, 0)
@@ -339,6 +419,11 @@ class Relu(Function):
         return grad * (self.out > 0)
 
 
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0); the gradient at 0 is 0, as PyTorch."""
+    return Relu.apply(x)
+
+
 class Abs(Function):
     def forward(self, x):
         self.x = x
@@ -346,6 +431,11 @@ class Abs(Function):
 
     def backward(self, grad):
         return grad * get_array_module(grad).sign(self.x)
+
+
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
+    """|x|; the gradient at 0 is 0."""
+    return Abs.apply(x)
 
 
 class Clip(Function):
@@ -363,101 +453,14 @@ class Clip(Function):
         return grad * inside
 
 
-# ----------------------------------------------------------------- public wrappers
-
-
-def add(a, b) -> Tensor:
-    """a + b, broadcasting."""
-    return Add.apply(*_pair(a, b))
-
-
-def sub(a, b) -> Tensor:
-    """a - b, broadcasting."""
-    return Sub.apply(*_pair(a, b))
-
-
-def mul(a, b) -> Tensor:
-    """a * b, broadcasting."""
-    return Mul.apply(*_pair(a, b))
-
-
-def div(a, b) -> Tensor:
-    """a / b, broadcasting; integer inputs give float32 (true division, as PyTorch)."""
-    a, b = _pair(a, b)
-    if a.array.dtype.kind in "biu":
-        a, b = cast(a, np.float32), cast(b, np.float32)
-    return Div.apply(a, b)
-
-
-def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
-    """a ** b; a number exponent keeps the tensor's dtype."""
-    if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
-        return PowScalar.apply(a, exponent=b)
-    return Pow.apply(*_pair(a, b))
-
-
-def maximum(a, b) -> Tensor:
-    """Elementwise max; on ties each input gets half the gradient."""
-    return Maximum.apply(*_pair(a, b))
-
-
-def minimum(a, b) -> Tensor:
-    """Elementwise min; on ties each input gets half the gradient."""
-    return Minimum.apply(*_pair(a, b))
-
-
-def where(condition, a, b) -> Tensor:
-    """``a`` where ``condition`` holds, else ``b`` (broadcasting all three)."""
-    if not isinstance(condition, Tensor):
-        condition = Tensor(condition)
-    a, b = _pair(a, b) if isinstance(a, Tensor) or isinstance(b, Tensor) else (Tensor(a), Tensor(b))
-    if condition.array.dtype != np.bool_:
-        condition = constant(condition.array.astype(bool))
-    return Where.apply(condition, a, b)
-
-
-def neg(x: Tensor) -> Tensor:
-    return Neg.apply(x)
-
-
-def exp(x: Tensor) -> Tensor:
-    """e ** x."""
-    return Exp.apply(x)
-
-
-def log(x: Tensor) -> Tensor:
-    """Natural logarithm."""
-    return Log.apply(x)
-
-
-def sqrt(x: Tensor) -> Tensor:
-    return Sqrt.apply(x)
-
-
-def tanh(x: Tensor) -> Tensor:
-    return Tanh.apply(x)
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + e ** -x), computed without overflow."""
-    return Sigmoid.apply(x)
-
-
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0); the gradient at 0 is 0, as PyTorch."""
-    return Relu.apply(x)
-
-
-def abs(x: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
-    """|x|; the gradient at 0 is 0."""
-    return Abs.apply(x)
-
-
 def clip(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     """x limited to [min, max]; the gradient passes where min <= x <= max."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     return Clip.apply(x, low=min, high=max)
+
+
+# ------------------------------------------------------------ comparisons (no gradient)
 
 
 def _compare(ufunc_name: str):

@@ -32,73 +32,6 @@ class Reshape(Function):
         return grad.reshape(self.shape)
 
 
-class Permute(Function):
-    saves_values = False  # backward needs shapes only
-
-    def forward(self, x, dims):
-        self.dims = dims
-        return x.transpose(dims)
-
-    def backward(self, grad):
-        inverse = [0] * len(self.dims)
-        for i, d in enumerate(self.dims):
-            inverse[d] = i
-        return grad.transpose(inverse)
-
-
-class BroadcastTo(Function):
-    saves_values = False  # backward needs shapes only
-
-    def forward(self, x, shape):
-        self.shape = x.shape
-        return get_array_module(x).broadcast_to(x, shape)
-
-    def backward(self, grad):
-        return sum_to(grad, self.shape)
-
-
-class GetItem(Function):
-    saves_values = False  # backward needs shapes only
-
-    def forward(self, x, index, advanced):
-        self.shape, self.index, self.advanced = x.shape, index, advanced
-        return x[index]
-
-    def backward(self, grad):
-        xp = get_array_module(grad)
-        out = xp.zeros(self.shape, dtype=grad.dtype)
-        if self.advanced:  # repeated indices must add up, so no plain assignment
-            backend.scatter_add(out, self.index, grad)
-        else:
-            out[self.index] = grad
-        return out
-
-
-class Cat(Function):
-    saves_values = False  # backward needs shapes only
-
-    def forward(self, *arrays, dim):
-        xp = get_array_module(arrays[0])
-        self.dim = dim
-        self.sizes = [a.shape[dim] for a in arrays]
-        return xp.concatenate(arrays, axis=dim)
-
-    def backward(self, grad):
-        out, start = [], 0
-        for need, size in zip(self.needs_grad, self.sizes):
-            if need:
-                index = [slice(None)] * grad.ndim
-                index[self.dim] = slice(start, start + size)
-                out.append(grad[tuple(index)])
-            else:
-                out.append(None)
-            start += size
-        return tuple(out)
-
-
-# ------------------------------------------------------------------ public wrappers
-
-
 def reshape(x: Tensor, *shape) -> Tensor:
     """The same values in a new shape (one entry may be -1)."""
     shape = shape_arg(shape)
@@ -115,53 +48,6 @@ def reshape(x: Tensor, *shape) -> Tensor:
     if shape == x.shape:
         return x
     return Reshape.apply(x, shape=shape)
-
-
-def permute(x: Tensor, *dims) -> Tensor:
-    """Reorder dimensions: output dim i is input dim ``dims[i]``."""
-    dims = shape_arg(dims)
-    if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
-        raise RuntimeError(
-            f"permute: {dims} is not a permutation of the {x.ndim} dims of {x.shape}"
-        )
-    return Permute.apply(x, dims=tuple(d % x.ndim for d in dims))
-
-
-def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
-    """Swap two dimensions."""
-    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return x
-    dims = list(range(x.ndim))
-    dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
-    return Permute.apply(x, dims=tuple(dims))
-
-
-def T(x: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
-    """All dimensions reversed (for a matrix: its transpose)."""
-    if x.ndim < 2:
-        return x
-    return Permute.apply(x, dims=tuple(reversed(range(x.ndim))))
-
-
-def broadcast_to(x: Tensor, *shape) -> Tensor:
-    """``x`` repeated (without copying) to ``shape`` by the broadcasting rules."""
-    shape = shape_arg(shape)
-    lead = len(shape) - x.ndim
-    if lead < 0:
-        raise RuntimeError(f"broadcast_to: cannot broadcast shape {x.shape} to fewer dims {shape}")
-    target = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
-    for i, n in enumerate(x.shape):
-        if n != 1 and n != target[lead + i]:
-            raise RuntimeError(
-                f"broadcast_to: shape {tuple(x.shape)} cannot broadcast to {target} "
-                f"(dim {lead + i}: {n} vs {target[lead + i]})"
-            )
-    if target == x.shape:
-        return x
-    return BroadcastTo.apply(x, shape=target)
-
-
-expand = broadcast_to
 
 
 def squeeze(x: Tensor, dim=None) -> Tensor:
@@ -191,7 +77,79 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1 :])
 
 
-def _index_data(index, device: str = "cpu"):
+class Permute(Function):
+    saves_values = False  # backward needs shapes only
+
+    def forward(self, x, dims):
+        self.dims = dims
+        return x.transpose(dims)
+
+    def backward(self, grad):
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return grad.transpose(inverse)
+
+
+def permute(x: Tensor, *dims) -> Tensor:
+    """Reorder dimensions: output dim i is input dim ``dims[i]``."""
+    dims = shape_arg(dims)
+    if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
+        raise RuntimeError(
+            f"permute: {dims} is not a permutation of the {x.ndim} dims of {x.shape}"
+        )
+    return Permute.apply(x, dims=tuple(d % x.ndim for d in dims))
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dimensions."""
+    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return x
+    dims = list(range(x.ndim))
+    dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+    return Permute.apply(x, dims=tuple(dims))
+
+
+def T(x: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
+    """All dimensions reversed (for a matrix: its transpose)."""
+    if x.ndim < 2:
+        return x
+    return Permute.apply(x, dims=tuple(reversed(range(x.ndim))))
+
+
+class BroadcastTo(Function):
+    saves_values = False  # backward needs shapes only
+
+    def forward(self, x, shape):
+        self.shape = x.shape
+        return get_array_module(x).broadcast_to(x, shape)
+
+    def backward(self, grad):
+        return sum_to(grad, self.shape)
+
+
+def broadcast_to(x: Tensor, *shape) -> Tensor:
+    """``x`` repeated (without copying) to ``shape`` by the broadcasting rules."""
+    shape = shape_arg(shape)
+    lead = len(shape) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"broadcast_to: cannot broadcast shape {x.shape} to fewer dims {shape}")
+    target = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    for i, n in enumerate(x.shape):
+        if n != 1 and n != target[lead + i]:
+            raise RuntimeError(
+                f"broadcast_to: shape {tuple(x.shape)} cannot broadcast to {target} "
+                f"(dim {lead + i}: {n} vs {target[lead + i]})"
+            )
+    if target == x.shape:
+        return x
+    return BroadcastTo.apply(x, shape=target)
+
+
+expand = broadcast_to
+
+
+def _index_data(index, device: object = "cpu"):
     """Replace tensors inside an index by their arrays on ``device`` (lists and NumPy
     index arrays move to the indexed tensor's device); tell whether it is advanced."""
     items = index if isinstance(index, tuple) else (index,)
@@ -209,10 +167,49 @@ def _index_data(index, device: str = "cpu"):
     return (tuple(out) if isinstance(index, tuple) else out[0]), advanced
 
 
+class GetItem(Function):
+    saves_values = False  # backward needs shapes only
+
+    def forward(self, x, index, advanced):
+        self.shape, self.index, self.advanced = x.shape, index, advanced
+        return x[index]
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        out = xp.zeros(self.shape, dtype=grad.dtype)
+        if self.advanced:  # repeated indices must add up, so no plain assignment
+            backend.scatter_add(out, self.index, grad)
+        else:
+            out[self.index] = grad
+        return out
+
+
 def getitem(x: Tensor, index) -> Tensor:
     """``x[index]``: slices (any step), ints, None, Ellipsis, integer arrays and bool masks."""
     index, advanced = _index_data(index, x.device)
     return GetItem.apply(x, index=index, advanced=advanced)
+
+
+class Cat(Function):
+    saves_values = False  # backward needs shapes only
+
+    def forward(self, *arrays, dim):
+        xp = get_array_module(arrays[0])
+        self.dim = dim
+        self.sizes = [a.shape[dim] for a in arrays]
+        return xp.concatenate(arrays, axis=dim)
+
+    def backward(self, grad):
+        out, start = [], 0
+        for need, size in zip(self.needs_grad, self.sizes):
+            if need:
+                index = [slice(None)] * grad.ndim
+                index[self.dim] = slice(start, start + size)
+                out.append(grad[tuple(index)])
+            else:
+                out.append(None)
+            start += size
+        return tuple(out)
 
 
 def cat(tensors, dim: int = 0) -> Tensor:

@@ -45,6 +45,12 @@ def _expand_grad(grad, shape, dims, keepdim):
     return grad
 
 
+def _reduced_shape(shape, dims):
+    if dims is None:
+        return ()
+    return tuple(n for i, n in enumerate(shape) if i not in dims)
+
+
 class Sum(Function):
     saves_values = False  # backward needs shapes only
 
@@ -55,6 +61,11 @@ class Sum(Function):
     def backward(self, grad):
         xp = get_array_module(grad)
         return xp.broadcast_to(_expand_grad(grad, self.shape, self.dims, self.keepdim), self.shape)
+
+
+def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Sum over ``dim`` (all dims when None)."""
+    return Sum.apply(x, dims=normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
 
 
 class Mean(Function):
@@ -72,6 +83,13 @@ class Mean(Function):
                 size *= n
         g = _expand_grad(grad, self.shape, self.dims, self.keepdim) / builtins.max(size, 1)
         return xp.broadcast_to(g.astype(grad.dtype, copy=False), self.shape)
+
+
+def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Mean over ``dim`` (all dims when None); integer tensors are refused, as in PyTorch."""
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}")
+    return Mean.apply(x, dims=normalize_dims(dim, x.ndim, "mean"), keepdim=keepdim)
 
 
 class Extreme(Function):
@@ -92,6 +110,18 @@ class Extreme(Function):
         return (mask * (g / count)).astype(grad.dtype, copy=False)
 
 
+def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Largest values over ``dim``; tied maxima share the gradient."""
+    return Extreme.apply(x, dims=normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim, largest=True)
+
+
+def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Smallest values over ``dim``; tied minima share the gradient."""
+    return Extreme.apply(
+        x, dims=normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim, largest=False
+    )
+
+
 class TakeAlong(Function):
     """Values at ``index`` along ``dim`` (the gradient goes back to those positions)."""
 
@@ -108,36 +138,6 @@ class TakeAlong(Function):
         out = xp.zeros(self.shape, dtype=grad.dtype)
         xp.put_along_axis(out, self.index, grad, axis=self.dim)
         return out
-
-
-def _reduced_shape(shape, dims):
-    if dims is None:
-        return ()
-    return tuple(n for i, n in enumerate(shape) if i not in dims)
-
-
-def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    """Sum over ``dim`` (all dims when None)."""
-    return Sum.apply(x, dims=normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
-
-
-def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Mean over ``dim`` (all dims when None); integer tensors are refused, as in PyTorch."""
-    if x.dtype.kind not in "fc":
-        raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}")
-    return Mean.apply(x, dims=normalize_dims(dim, x.ndim, "mean"), keepdim=keepdim)
-
-
-def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Largest values over ``dim``; tied maxima share the gradient."""
-    return Extreme.apply(x, dims=normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim, largest=True)
-
-
-def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Smallest values over ``dim``; tied minima share the gradient."""
-    return Extreme.apply(
-        x, dims=normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim, largest=False
-    )
 
 
 def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
@@ -172,16 +172,6 @@ def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | Ma
     return _extreme_along(x, dim, keepdim, largest=False)
 
 
-def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
-    return _arg_extreme(x, dim, keepdim, "argmax")
-
-
-def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
-    return _arg_extreme(x, dim, keepdim, "argmin")
-
-
 def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor:
     xp = get_array_module(x.array)
     find = getattr(xp, name)
@@ -190,3 +180,13 @@ def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor
         return constant(xp.asarray(find(x.array)))
     (d,) = dims
     return constant(find(x.array, axis=d, keepdims=keepdim))
+
+
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
+    return _arg_extreme(x, dim, keepdim, "argmax")
+
+
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
+    return _arg_extreme(x, dim, keepdim, "argmin")

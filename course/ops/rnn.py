@@ -6,13 +6,15 @@ calls on preallocated buffers. Backward runs the time loop in reverse with one G
 step and gets the weight gradients from one GEMM over all steps at the end.
 
 A Function has one output, so a layer returns its hidden states with the final cell
-state stacked after them (LSTM: ``(T + 1, B, H)``); ``course.nn.rnn`` slices them apart.
+state stacked after them (LSTM: ``(T + 1, B, H)``); the wrapper ``lstm_sequence`` slices them
+apart. Each Function is followed by its checked lowercase wrapper (``rnn_sequence``,
+``lstm_sequence``), which ``course.nn.rnn`` calls once per layer.
 """
 
 from __future__ import annotations
 
 from course import kernels
-from course.autograd import Function
+from course.autograd import Function, Tensor
 from course.backend import get_array_module
 
 
@@ -43,6 +45,40 @@ def _weight_grads(fn, da, hs):
         return gx, gw_ih, gw_hh
     gb = da2.sum(axis=0)
     return gx, gw_ih, gw_hh, gb, gb
+
+
+def _checked_params(
+    op: str,
+    gates: int,
+    x: Tensor,
+    states: dict[str, Tensor],
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None,
+    b_hh: Tensor | None,
+) -> list[Tensor]:
+    """The weights, and the biases when given, as the Function takes them, after checking
+    every shape against x (T, B, I) and w_hh (gates * H, H); ``states`` are (B, H)."""
+    if (b_ih is None) != (b_hh is None):
+        raise ValueError(f"{op}: give both biases b_ih and b_hh, or neither")
+    if x.ndim != 3 or w_hh.ndim != 2:
+        raise RuntimeError(
+            f"{op}: needs x of shape (T, B, I) and w_hh of shape ({gates} * H, H), got shapes "
+            f"{tuple(x.shape)} and {tuple(w_hh.shape)}"
+        )
+    _, batch, inputs = x.shape
+    hidden = w_hh.shape[1]
+    rows = gates * hidden
+    expected: dict[str, tuple[int, ...]] = dict.fromkeys(states, (batch, hidden))
+    expected.update(w_ih=(rows, inputs), w_hh=(rows, hidden), b_ih=(rows,), b_hh=(rows,))
+    given = {**states, "w_ih": w_ih, "w_hh": w_hh, "b_ih": b_ih, "b_hh": b_hh}
+    for name, t in given.items():
+        if t is not None and tuple(t.shape) != expected[name]:
+            raise RuntimeError(
+                f"{op}: {name} has shape {tuple(t.shape)}, expected {expected[name]} for x of "
+                f"shape {tuple(x.shape)} and hidden size {hidden}"
+            )
+    return [t for t in (w_ih, w_hh, b_ih, b_hh) if t is not None]
 
 
 class RNNSequence(Function):
@@ -89,6 +125,25 @@ class RNNSequence(Function):
             matmul_into(da[t], self.w_hh, dh_next)
         gx, *rest = _weight_grads(self, da, hs[:-1])
         return (gx, dh_next if self.needs_grad[1] else None, *rest)
+
+
+def rnn_sequence(
+    x: Tensor,
+    h0: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+    *,
+    nonlinearity: str = "tanh",
+) -> Tensor:
+    """h_1..h_T (T, B, H) of one tanh/ReLU RNN layer over x (T, B, I) from h0 (B, H)."""
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(
+            f"rnn_sequence: nonlinearity must be 'tanh' or 'relu', not {nonlinearity!r}"
+        )
+    params = _checked_params("rnn_sequence", 1, x, {"h0": h0}, w_ih, w_hh, b_ih, b_hh)
+    return RNNSequence.apply(x, h0, *params, nonlinearity=nonlinearity)
 
 
 class LSTMSequence(Function):
@@ -160,3 +215,20 @@ class LSTMSequence(Function):
         gx, *rest = _weight_grads(self, da, self.hs[:steps])
         need = self.needs_grad
         return (gx, dh if need[1] else None, dc if need[2] else None, *rest)
+
+
+def lstm_sequence(
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """(h_1..h_T, h_T, c_T) of one LSTM layer over x (T, B, I) from h0, c0 (B, H)."""
+    states = {"h0": h0, "c0": c0}
+    params = _checked_params("lstm_sequence", 4, x, states, w_ih, w_hh, b_ih, b_hh)
+    z = LSTMSequence.apply(x, h0, c0, *params)
+    steps = x.shape[0]
+    return z[:steps], z[steps - 1], z[steps]  # z stacks h_1..h_T and then c_T

@@ -47,7 +47,7 @@ def test_linear_matches_torch(shape, bias, order):
 
 
 def test_nn_linear_keeps_its_weight_and_gradient_in_f_order_through_a_torch_load():
-    # F order is a speed choice (ops.nn.Linear); shape, values and names stay PyTorch's.
+    # F order is a speed choice (ops.fused.Linear); shape, values and names stay PyTorch's.
     ours, theirs = course.nn.Linear(7, 4), torch.nn.Linear(7, 4)
     ours.load_state_dict(theirs.state_dict())
     assert ours.weight.shape == (4, 7) and ours.weight.detach().numpy().flags.f_contiguous

@@ -1,15 +1,26 @@
 """Fused neural-network ops: linear, softmax family, cross-entropy, embedding, dropout, norm.
 
 Each is one `Function` whose forward and backward work on whole arrays, so a layer costs a
-few array calls instead of one graph node per primitive. The recurrent layers live in
-``course.ops.rnn``, convolution and pooling in ``course.ops.conv``.
+few array calls instead of one graph node per primitive, followed by its checked lowercase
+wrapper (``linear``, ``softmax`` ...) that ``course.functional`` re-exports under
+``torch.nn.functional``'s names. The recurrent layers live in ``course.ops.rnn``, convolution
+and pooling in ``course.ops.conv``.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from course import backend
-from course.autograd import Function
-from course.backend import get_array_module
+from course.autograd import Function, Tensor, constant
+from course.backend import Array, get_array_module, to_device, to_numpy
+from course.ops.reduce import normalize_dims
+from course.random import generator
+
+
+def _dim(dim: int, x: Tensor, op: str) -> int:
+    dims = normalize_dims(dim, x.ndim, op)
+    return 0 if dims is None else dims[0]  # None: a 0-d tensor, whose dim 0 or -1 is 0
 
 
 def weight_grad(g, x2, w):
@@ -43,6 +54,19 @@ class Linear(Function):
         return gx, gw, (g.sum(axis=0) if need[2] else None)
 
 
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias over the last dim of x; weight is (out_features, in_features)."""
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise RuntimeError(
+            f"linear: input of shape {tuple(x.shape)} does not fit weight of shape "
+            f"{tuple(weight.shape)}: the last dim of the input must be in_features="
+            f"{weight.shape[1]}"
+        )
+    if bias is None:
+        return Linear.apply(x, weight)
+    return Linear.apply(x, weight, bias)
+
+
 class LogSoftmax(Function):
     def forward(self, x, dim):
         xp = get_array_module(x)
@@ -55,6 +79,11 @@ class LogSoftmax(Function):
     def backward(self, grad):
         xp = get_array_module(grad)
         return grad - xp.exp(self.out) * grad.sum(axis=self.dim, keepdims=True)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """x_i - log sum_j exp(x_j) along ``dim``, stable for any finite logits."""
+    return LogSoftmax.apply(x, dim=_dim(dim, x, "log_softmax"))
 
 
 class Softmax(Function):
@@ -71,13 +100,21 @@ class Softmax(Function):
         return out * (grad - (grad * out).sum(axis=self.dim, keepdims=True))
 
 
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along ``dim`` (shifted by the max: no overflow)."""
+    d = _dim(dim, x, "softmax")  # checks dim, for a 0-d tensor too
+    if x.ndim == 0:  # NumPy's 0-d arithmetic gives scalars, which Softmax cannot write into
+        return Softmax.apply(x.reshape(1), dim=0).reshape(())
+    return Softmax.apply(x, dim=d)
+
+
 class CrossEntropy(Function):
     """-log softmax(x)[target] per row of x (M, C); the gradient is softmax - onehot.
 
     Softmax is computed once in forward and saved; the target logits are read, and the
     gradient's target entries written, through flat positions ``row * C + target``: one
     gather and one scatter, and no one-hot matrix. ``n_valid`` (targets that are not
-    ``ignore_index``) is known on the host (F.cross_entropy counts it while checking the
+    ``ignore_index``) is known on the host (``cross_entropy`` counts it while checking the
     targets), so nothing here waits for a GPU, and the common case, no ignored target,
     skips the masking altogether.
     """
@@ -120,6 +157,66 @@ class CrossEntropy(Function):
         return gx, None
 
 
+def cross_entropy(
+    input: Tensor, target: Tensor | Array, reduction: str = "mean", ignore_index: int = -100
+) -> Tensor:
+    """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(
+            f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
+        )
+    t = target.array if isinstance(target, Tensor) else target
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: target must hold class indices (integers), got {t.dtype}")
+    x = input
+    if x.ndim == 1:  # one sample without a batch dim
+        x, t = x.reshape(1, -1), t.reshape(1)
+    expect = (x.shape[0],) + tuple(x.shape[2:])
+    if x.ndim < 2 or t.shape != expect:
+        raise RuntimeError(
+            f"cross_entropy: input of shape {tuple(input.shape)} needs a target of shape "
+            f"{expect}, got {tuple(t.shape)}"
+        )
+    c = x.shape[1]
+    xp = get_array_module(t)
+    ignored = t == ignore_index
+    bad = ~ignored & ((t < 0) | (t >= c))
+    # One transfer answers both questions: on a GPU, one wait for the device instead of two.
+    counts = to_numpy(xp.stack([xp.count_nonzero(bad), xp.count_nonzero(ignored)]))
+    if counts[0]:
+        raise IndexError(
+            f"cross_entropy: target holds class {int(t[bad][0])}, outside [0, {c}) for {c} classes"
+        )
+    spatial = x.shape[2:]
+    if spatial:  # classes last, one row per position
+        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, c)
+        t = t.reshape(-1)
+    out = CrossEntropy.apply(
+        x,
+        constant(t),
+        reduction=reduction,
+        ignore_index=ignore_index,
+        n_valid=t.size - int(counts[1]),
+    )
+    if reduction == "none":
+        out = out.reshape(expect) if spatial or input.ndim > 1 else out.reshape(())
+    return out
+
+
+# A composite, not a Function: its gradient comes from the elementwise ops and the mean.
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """mean((input - target) ** 2)."""
+    if tuple(input.shape) != tuple(target.shape):
+        raise RuntimeError(
+            f"mse_loss: input shape {tuple(input.shape)} and target shape "
+            f"{tuple(target.shape)} differ"
+        )
+    sq = (input - target) ** 2
+    if reduction == "none":
+        return sq
+    return sq.sum() if reduction == "sum" else sq.mean()
+
+
 class Embedding(Function):
     def forward(self, weight, index):
         self.index, self.shape = index, weight.shape
@@ -132,6 +229,21 @@ class Embedding(Function):
         return out, None
 
 
+def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
+    """Rows of ``weight`` picked by the integer indices in ``input``."""
+    idx = (
+        input.array if isinstance(input, Tensor) else get_array_module(weight.array).asarray(input)
+    )
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        raise IndexError(
+            f"embedding: index {int(idx.max() if idx.max() >= weight.shape[0] else idx.min())} "
+            f"out of range for {weight.shape[0]} embeddings"
+        )
+    return Embedding.apply(weight, constant(idx))
+
+
 class MaskMul(Function):
     """x * mask for a fixed mask (dropout): the gradient is grad * mask."""
 
@@ -141,6 +253,19 @@ class MaskMul(Function):
 
     def backward(self, grad):
         return grad * self.mask, None
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1 / (1 - p) (training only)."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: probability must be in [0, 1], got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    keep = generator().random(x.shape, dtype=np.float32) >= p
+    mask = keep.astype(x.dtype) * x.dtype.type(1 / (1 - p))
+    return MaskMul.apply(x, constant(to_device(mask, x.device)))
 
 
 class BatchNorm(Function):
@@ -184,3 +309,33 @@ class BatchNorm(Function):
             else:
                 gx = grad * scale
         return gx, gw, gb
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1)."""
+    c = x.shape[1]
+    xp = get_array_module(x.array)
+    if weight is None:
+        weight = constant(xp.ones(c, dtype=x.dtype))
+    if bias is None:
+        bias = constant(xp.zeros(c, dtype=x.dtype))
+    if weight.shape != (c,):
+        raise RuntimeError(
+            f"batch_norm: input of shape {tuple(x.shape)} has {c} channels but weight has "
+            f"shape {tuple(weight.shape)}"
+        )
+    rm = None if running_mean is None else running_mean.array
+    rv = None if running_var is None else running_var.array
+    return BatchNorm.apply(
+        x, weight, bias, running_mean=rm, running_var=rv, training=training,
+        momentum=momentum, eps=eps,
+    )  # fmt: skip
