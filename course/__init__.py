@@ -28,6 +28,30 @@ from course.creation import (
     zeros,
     zeros_like,
 )
+
+# torch's dtype names; float, int and bool shadow the builtins in this module, as in torch.
+from course.dtypes import (
+    bool,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
 from course.ops import (
     abs,
     add,
@@ -69,20 +93,19 @@ from course.ops import (
 from course.random import manual_seed
 
 clamp = clip
-float32 = "float32"
-float64 = "float64"
-int64 = "int64"
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
-    "broadcast_to", "cat", "clamp", "clip", "concatenate", "constant", "device", "div", "empty",
-    "enable_grad", "exp", "flatten", "float32", "float64", "from_numpy", "full", "int64",
-    "is_grad_enabled", "keep_freed_memory", "log", "manual_seed", "matmul", "max", "maximum",
-    "mean", "min", "minimum", "mul", "neg", "no_grad", "ones", "ones_like", "permute", "pow",
-    "rand", "randint", "randn", "relu", "reshape", "sigmoid", "sqrt", "squeeze", "stack", "sub",
-    "sum", "tanh", "tensor", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin", "bool",
+    "broadcast_to", "cat", "cdouble", "cfloat", "clamp", "clip", "complex128", "complex64",
+    "concatenate", "constant", "device", "div", "double", "dtype", "empty", "enable_grad",
+    "exp", "flatten", "float", "float16", "float32", "float64", "from_numpy", "full", "half",
+    "int", "int16", "int32", "int64", "int8", "is_grad_enabled", "keep_freed_memory", "log",
+    "long", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg",
+    "no_grad", "ones", "ones_like", "permute", "pow", "rand", "randint", "randn", "relu",
+    "reshape", "short", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "tensor",
+    "transpose", "uint8", "unsqueeze", "where", "zeros", "zeros_like",
 ]  # fmt: skip
 
 # The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,

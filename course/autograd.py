@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import numpy as np
 
-from course import backend
+from course import backend, dtypes
 from course.backend import Array
 from course.random import generator
 
@@ -169,6 +169,9 @@ def constant(array: Array) -> Tensor:
     return t
 
 
+_QUIET_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
+
+
 class Tensor:
     """An n-dimensional array that remembers how it was computed.
 
@@ -225,16 +228,18 @@ class Tensor:
         return self.array.shape
 
     @property
-    def dtype(self) -> np.dtype[Any]:
-        return self.array.dtype
+    def dtype(self) -> dtypes.dtype:
+        """torch's dtype object (``course.float32`` ...), equal to the array's NumPy dtype."""
+        return dtypes.of(self.array.dtype)
 
     @property
     def ndim(self) -> int:
         return self.array.ndim
 
     @property
-    def device(self) -> str:
-        return backend.device_of(self.array)
+    def device(self) -> backend.device:
+        """``device(type='cpu')`` or ``device(type='cuda')``; it equals ``"cpu"``/``"cuda"``."""
+        return backend.DEVICES[backend.device_of(self.array)]
 
     @property
     def grad_fn(self) -> Function | None:
@@ -290,8 +295,18 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    def to(self, device=None, dtype=None) -> Tensor:
-        """A copy on another device and/or with another dtype (self when nothing changes)."""
+    def to(
+        self, device: Any = None, dtype: DTypeLike | None = None, non_blocking: bool = False
+    ) -> Tensor:
+        """A copy on another device and/or with another dtype (self when nothing changes).
+
+        As torch's: ``x.to("cuda")``, ``x.to(course.float64)``, ``x.to(device, dtype)``,
+        ``x.to(other)`` (other's device and dtype). ``non_blocking`` is accepted and ignored.
+        """
+        if isinstance(device, Tensor):
+            device, dtype = device.device, device.dtype
+        elif isinstance(device, (dtypes.dtype, np.dtype, type)):
+            device, dtype = None, device
         out = self
         if device is not None and backend.normalize_device(device) != self.device:
             out = _Transfer.apply(out, device=backend.normalize_device(device))
@@ -308,8 +323,8 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(backend.to_numpy(self.array), separator=", ", prefix="tensor(")
         extra = ""
-        if self.array.dtype != np.float32:
-            extra += f", dtype={self.array.dtype}"
+        if self.array.dtype not in _QUIET_DTYPES:  # torch names no default dtype
+            extra += f", dtype={self.dtype}"
         if self.device != "cpu":
             extra += f", device='{self.device}'"
         if self._ctx is not None:

@@ -77,7 +77,10 @@ class device:  # noqa: N801 - PyTorch's name
         return self.type == other.type and self.index == other.index
 
     def __hash__(self) -> int:
-        return hash((self.type, self.index))
+        return hash(str(self))  # equal to its name, so hashed as its name
+
+
+DEVICES = {"cpu": device("cpu"), "cuda": device("cuda")}  # what Tensor.device returns
 
 
 def devices() -> list[str]:
@@ -108,7 +111,7 @@ def get_array_module(x: Array) -> ModuleType:
     return np
 
 
-def xp_for(device: str) -> ModuleType:
+def xp_for(device: object) -> ModuleType:
     """The array module for a device name."""
     return cp if normalize_device(device) == "cuda" else np
 
@@ -125,7 +128,7 @@ def to_numpy(x: Array) -> np.ndarray:
     return np.asarray(x)
 
 
-def to_device(x: Array, device: str) -> Array:
+def to_device(x: Array, device: object) -> Array:
     """Array ``x`` on ``device``; no copy when it is already there."""
     device = normalize_device(device)
     if device == "cuda":
@@ -152,14 +155,14 @@ def writeable(x: Array) -> bool:
     return all(step != 0 for step, n in zip(x.strides, x.shape, strict=True) if n > 1)
 
 
-def as_array(data: Any, dtype: Any = None, device: str = "cpu") -> Array:
+def as_array(data: Any, dtype: Any = None, device: object = "cpu") -> Array:
     """An array on ``device`` from Python data or an array; floats default to float32 and
     integers to int64, as in PyTorch. Arrays keep their dtype unless ``dtype`` says."""
     if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch
         data = np.asarray(data)
     if isinstance(data, ARRAY_TYPES):
         arr = to_device(data, device)
-        return arr if dtype is None else arr.astype(dtype, copy=False)
+        return arr if dtype is None else arr.astype(np.dtype(dtype), copy=False)
     if dtype is None:
         probe = np.asarray(data)
         if probe.dtype == np.float64:
@@ -168,7 +171,7 @@ def as_array(data: Any, dtype: Any = None, device: str = "cpu") -> Array:
             dtype = np.int64
         elif probe.dtype == object:
             raise TypeError(f"tensor: cannot build a tensor from {type(data).__name__} data")
-    return xp_for(device).asarray(data, dtype=dtype)
+    return xp_for(device).asarray(data, dtype=None if dtype is None else np.dtype(dtype))
 
 
 def scatter_add(out: Array, index: Any, values: Array) -> None:

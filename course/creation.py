@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import backend
+from course import backend, dtypes
 from course.autograd import Tensor
 from course.ops.movement import shape_arg
 from course.random import generator
@@ -24,40 +24,42 @@ def tensor(data, dtype=None, device="cpu", requires_grad: bool = False) -> Tenso
     return Tensor(arr, requires_grad=requires_grad)
 
 
-def zeros(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+def zeros(*size, dtype=dtypes.float32, device="cpu", requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given size (float32 unless dtype says)."""
     xp = backend.xp_for(device)
-    return Tensor(xp.zeros(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(xp.zeros(shape_arg(size), dtype=np.dtype(dtype)), requires_grad=requires_grad)
 
 
-def ones(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+def ones(*size, dtype=dtypes.float32, device="cpu", requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given size (float32 unless dtype says)."""
     xp = backend.xp_for(device)
-    return Tensor(xp.ones(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(xp.ones(shape_arg(size), dtype=np.dtype(dtype)), requires_grad=requires_grad)
 
 
-def empty(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+def empty(*size, dtype=dtypes.float32, device="cpu", requires_grad: bool = False) -> Tensor:
     """A tensor of the given size whose values are whatever the memory held."""
     xp = backend.xp_for(device)
-    return Tensor(xp.empty(shape_arg(size), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(xp.empty(shape_arg(size), dtype=np.dtype(dtype)), requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=np.float32, device="cpu", requires_grad=False) -> Tensor:
+def full(size, fill_value, dtype=dtypes.float32, device="cpu", requires_grad=False) -> Tensor:
     """A tensor of the given size filled with ``fill_value``."""
     xp = backend.xp_for(device)
-    return Tensor(xp.full(shape_arg(size), fill_value, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(
+        xp.full(shape_arg(size), fill_value, dtype=np.dtype(dtype)), requires_grad=requires_grad
+    )
 
 
 def zeros_like(x: Tensor, dtype=None) -> Tensor:
     """Zeros with the shape, device and (unless dtype says) dtype of ``x``."""
     xp = backend.get_array_module(x.array)
-    return Tensor(xp.zeros_like(x.array, dtype=dtype))
+    return Tensor(xp.zeros_like(x.array, dtype=dtypes.to_numpy(dtype)))
 
 
 def ones_like(x: Tensor, dtype=None) -> Tensor:
     """Ones with the shape, device and (unless dtype says) dtype of ``x``."""
     xp = backend.get_array_module(x.array)
-    return Tensor(xp.ones_like(x.array, dtype=dtype))
+    return Tensor(xp.ones_like(x.array, dtype=dtypes.to_numpy(dtype)))
 
 
 def arange(start, end=None, step=1, dtype=None, device="cpu") -> Tensor:
@@ -67,7 +69,7 @@ def arange(start, end=None, step=1, dtype=None, device="cpu") -> Tensor:
     if dtype is None:
         is_int = all(isinstance(v, int) for v in (start, end, step))
         dtype = np.int64 if is_int else np.float32
-    return Tensor(backend.xp_for(device).arange(start, end, step, dtype=dtype))
+    return Tensor(backend.xp_for(device).arange(start, end, step, dtype=np.dtype(dtype)))
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -75,21 +77,21 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array)
 
 
-def randn(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+def randn(*size, dtype=dtypes.float32, device="cpu", requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the course generator."""
     data = generator().standard_normal(shape_arg(size), dtype=np.float32)
-    data = backend.to_device(data.astype(dtype, copy=False), device)
+    data = backend.to_device(data.astype(np.dtype(dtype), copy=False), device)
     return Tensor(data, requires_grad=requires_grad)
 
 
-def rand(*size, dtype=np.float32, device="cpu", requires_grad: bool = False) -> Tensor:
+def rand(*size, dtype=dtypes.float32, device="cpu", requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the course generator."""
     data = generator().random(shape_arg(size), dtype=np.float32)
-    data = backend.to_device(data.astype(dtype, copy=False), device)
+    data = backend.to_device(data.astype(np.dtype(dtype), copy=False), device)
     return Tensor(data, requires_grad=requires_grad)
 
 
-def randint(low: int, high: int, size, dtype=np.int64, device="cpu") -> Tensor:
+def randint(low: int, high: int, size, dtype=dtypes.int64, device="cpu") -> Tensor:
     """Integers in [low, high) from the course generator."""
-    data = generator().integers(low, high, size=tuple(size), dtype=dtype)
+    data = generator().integers(low, high, size=tuple(size), dtype=np.dtype(dtype))
     return Tensor(backend.to_device(data, device))

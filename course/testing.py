@@ -45,9 +45,9 @@ def _numpy(x) -> np.ndarray:
 
 
 def _dtype_name(x) -> str:
-    if type(x).__module__.startswith("torch"):
-        return str(x.dtype).removeprefix("torch.")
-    return str(x.dtype) if hasattr(x, "dtype") else type(x).__name__
+    if hasattr(x, "dtype"):  # torch.float32, course.float32 or NumPy's float32: 'float32'
+        return str(x.dtype).removeprefix("torch.").removeprefix("course.")
+    return type(x).__name__
 
 
 def to_torch(t, requires_grad: bool | None = None):

@@ -47,8 +47,8 @@ def _check_input_device(module: Module, x) -> None:
         if p.array.__class__ is not x.array.__class__:
             raise RuntimeError(
                 f"{type(module).__name__}: the input is on {x.device} but the parameters are "
-                f"on {p.device}; move one of them: model.to({x.device!r}) or "
-                f"x.to({p.device!r})"
+                f"on {p.device}; move one of them: model.to('{x.device}') or "
+                f"x.to('{p.device}')"
             )
         return
 

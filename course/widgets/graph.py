@@ -30,7 +30,7 @@ def _describe(obj) -> tuple[str, str, list]:
         ctx = obj._ctx
         inputs = list(getattr(ctx, "inputs", None) or []) if ctx is not None else []
         op = ctx.name if ctx is not None else ("leaf" if obj.requires_grad else "constant")
-        label = f"{tuple(obj.shape)} {obj.dtype}"
+        label = f"{tuple(obj.shape)} {obj.dtype.name}"
         return op, label, inputs
     prev = list(getattr(obj, "_prev", ()) or ())
     op = getattr(obj, "_op", "") or "leaf"
