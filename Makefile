@@ -12,7 +12,7 @@ course: setup  ## set up (first time) and open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) lessons/
 
 test: dev  ## run every test (CPU; GPU tests skip without CUDA)
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --durations=15
 
 setup: $(VENV)/.installed
 instructor: $(VENV)/.installed-instructor
