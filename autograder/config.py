@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from course import cudasim
 from course.repo import repo_root
 
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
@@ -93,7 +94,10 @@ def environment(**variables: str | None) -> Iterator[None]:
 
 def kernel_environment(root: Path, quick: bool) -> dict[str, str | None]:
     """Variables for a lesson's kernel: the repository's ``course`` first, quick mode on or off,
-    and ``COURSE_HEADLESS=1`` (no frontend: `course.widgets` draw static output, open no comms)."""
+    ``COURSE_HEADLESS=1`` (no frontend: `course.widgets` draw static output, open no comms), and
+    Numba's CUDA simulator for lesson 06's kernels, GPU or not, so every submission is graded the
+    same way (see course/cudasim.py); a value already set in the environment wins (a GPU check
+    sets 0)."""
     pythonpath = os.environ.get("PYTHONPATH", "")
     parts = [str(root)] + [p for p in pythonpath.split(os.pathsep) if p and p != str(root)]
     return {
@@ -101,4 +105,5 @@ def kernel_environment(root: Path, quick: bool) -> dict[str, str | None]:
         "COURSE_QUICK": "1" if quick else None,
         "COURSE_NO_PROGRESS": "1",
         "COURSE_HEADLESS": "1",
+        cudasim.ENV: os.environ.get(cudasim.ENV, "1"),
     }

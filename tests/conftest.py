@@ -4,6 +4,11 @@ import numpy as np
 import pytest
 
 import course
+from course import cudasim
+
+# Before anything imports numba.cuda (Numba reads the switch once): without a GPU, lesson 06's
+# kernels and their tests run in Numba's CUDA simulator, here and in every process started here.
+cudasim.setup()
 
 
 @pytest.fixture(autouse=True)
