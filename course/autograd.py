@@ -458,6 +458,45 @@ class Tensor:
     def relu(self) -> Tensor:
         return ops.relu(self)
 
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        return ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops.log10(self)
+
+    def rsqrt(self) -> Tensor:
+        return ops.rsqrt(self)
+
+    def reciprocal(self) -> Tensor:
+        return ops.reciprocal(self)
+
+    def square(self) -> Tensor:
+        return ops.square(self)
+
+    def sign(self) -> Tensor:
+        return ops.sign(self)
+
+    def floor(self) -> Tensor:
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        return ops.round(self, decimals)
+
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Every value limited to [min, max]."""
         return ops.clip(self, min, max)

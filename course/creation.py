@@ -95,3 +95,37 @@ def randint(low: int, high: int, size, dtype=dtypes.int64, device="cpu") -> Tens
     """Integers in [low, high) from the course generator."""
     data = generator().integers(low, high, size=tuple(size), dtype=np.dtype(dtype))
     return Tensor(backend.to_device(data, device))
+
+
+def _grid(op: str, start, end, steps) -> np.ndarray:
+    """``steps`` evenly spaced float64 values from start to end (rounded once, to the dtype)."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"{op}: steps must be a non-negative int, got {steps!r}")
+    start, end = (float(v.item()) if isinstance(v, Tensor) else float(v) for v in (start, end))
+    return np.linspace(start, end, int(steps), dtype=np.float64)
+
+
+def linspace(
+    start: float, end: float, steps: int, dtype=None, device="cpu", requires_grad: bool = False
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included (float32 unless
+    dtype says; integer dtypes truncate toward zero, as torch)."""
+    values = _grid("linspace", start, end, steps).astype(
+        np.dtype(np.float32 if dtype is None else dtype)
+    )
+    return Tensor(backend.to_device(values, device), requires_grad=requires_grad)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    dtype=None,
+    device="cpu",
+    requires_grad: bool = False,
+) -> Tensor:
+    """base ** linspace(start, end, steps): values evenly spaced on a log scale."""
+    values = float(base) ** _grid("logspace", start, end, steps)
+    values = values.astype(np.dtype(np.float32 if dtype is None else dtype))
+    return Tensor(backend.to_device(values, device), requires_grad=requires_grad)

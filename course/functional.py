@@ -19,12 +19,13 @@ from course.ops.fused import (
     linear,
     log_softmax,
     mse_loss,
+    nll_loss,
     softmax,
 )
 
 __all__ = [
     "avg_pool2d", "batch_norm", "conv2d", "cross_entropy", "dropout", "embedding", "linear",
-    "log_softmax", "max_pool2d", "mse_loss", "relu", "sigmoid", "softmax", "tanh",
+    "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "tanh",
 ]  # fmt: skip
 
 

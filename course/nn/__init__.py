@@ -14,13 +14,14 @@ from course.nn.layers import (
     Sigmoid,
     Tanh,
 )
+from course.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from course.nn.module import Module, Parameter, Sequential
 from course.nn.rnn import LSTM, RNN
 
 __all__ = [
-    "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "Dropout", "Embedding", "Flatten",
-    "Linear", "MaxPool2d", "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Tanh",
-    "init", "utils",
+    "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding",
+    "Flatten", "Linear", "MSELoss", "MaxPool2d", "Module", "NLLLoss", "Parameter", "ReLU",
+    "Sequential", "Sigmoid", "Tanh", "init", "utils",
 ]  # fmt: skip
 
 

@@ -157,24 +157,24 @@ class CrossEntropy(Function):
         return gx, None
 
 
-def cross_entropy(
-    input: Tensor, target: Tensor | Array, reduction: str = "mean", ignore_index: int = -100
-) -> Tensor:
-    """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target."""
+def _check_reduction(op: str, reduction: str) -> None:
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(
-            f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}"
-        )
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def _class_rows(op: str, input: Tensor, target: Tensor | Array, ignore_index: int):
+    """Check class targets; give input as rows (M, C), target as (M,), the shape of a 'none'
+    reduction and the count of targets that are not ``ignore_index``."""
     t = target.array if isinstance(target, Tensor) else target
     if t.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: target must hold class indices (integers), got {t.dtype}")
+        raise TypeError(f"{op}: target must hold class indices (integers), got {t.dtype}")
     x = input
     if x.ndim == 1:  # one sample without a batch dim
         x, t = x.reshape(1, -1), t.reshape(1)
     expect = (x.shape[0],) + tuple(x.shape[2:])
     if x.ndim < 2 or t.shape != expect:
         raise RuntimeError(
-            f"cross_entropy: input of shape {tuple(input.shape)} needs a target of shape "
+            f"{op}: input of shape {tuple(input.shape)} needs a target of shape "
             f"{expect}, got {tuple(t.shape)}"
         )
     c = x.shape[1]
@@ -185,27 +185,128 @@ def cross_entropy(
     counts = to_numpy(xp.stack([xp.count_nonzero(bad), xp.count_nonzero(ignored)]))
     if counts[0]:
         raise IndexError(
-            f"cross_entropy: target holds class {int(t[bad][0])}, outside [0, {c}) for {c} classes"
+            f"{op}: target holds class {int(t[bad][0])}, outside [0, {c}) for {c} classes"
         )
-    spatial = x.shape[2:]
-    if spatial:  # classes last, one row per position
+    if x.ndim > 2:  # classes last, one row per position
         x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, c)
         t = t.reshape(-1)
+    return x, t, (expect if input.ndim > 1 else ()), t.size - int(counts[1])
+
+
+def _class_weight(op: str, weight: Tensor | Array | None, x: Tensor):
+    """The per-class weights as an array of x's dtype, checked to hold one per class."""
+    if weight is None:
+        return None
+    w = weight.array if isinstance(weight, Tensor) else get_array_module(x.array).asarray(weight)
+    c = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if w.shape != (c,):
+        raise RuntimeError(
+            f"{op}: weight must hold one value per class, shape ({c},), got {tuple(w.shape)}"
+        )
+    return w.astype(x.dtype, copy=False)
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor | Array,
+    weight: Tensor | Array | None = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target.
+
+    With class ``weight`` it is nll_loss(log_softmax(input)), torch's definition (the mean
+    divides by the summed weights of the targets)."""
+    _check_reduction("cross_entropy", reduction)
+    if label_smoothing:
+        raise NotImplementedError("cross_entropy: label_smoothing is not implemented")
+    if weight is not None:
+        logp = log_softmax(input, dim=1 if input.ndim > 1 else 0)
+        return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    x, t, shape, n_valid = _class_rows("cross_entropy", input, target, ignore_index)
     out = CrossEntropy.apply(
-        x,
-        constant(t),
-        reduction=reduction,
-        ignore_index=ignore_index,
-        n_valid=t.size - int(counts[1]),
+        x, constant(t), reduction=reduction, ignore_index=ignore_index, n_valid=n_valid
     )
-    if reduction == "none":
-        out = out.reshape(expect) if spatial or input.ndim > 1 else out.reshape(())
+    if reduction == "none" and tuple(out.shape) != shape:
+        out = out.reshape(shape)
+    return out
+
+
+class NLLLoss(Function):
+    """-weight[t] * x[row, t] per row of log-probabilities x (M, C), t the row's target.
+
+    The gradient is -weight[t] at each row's target entry and 0 elsewhere: one scatter
+    through the flat positions ``row * C + t``, as in `CrossEntropy`. Ignored rows weigh 0.
+    """
+
+    def forward(self, x, target, weight, reduction, ignore_index, n_valid):
+        xp = get_array_module(x)
+        m, c = x.shape
+        valid = None if n_valid == m else target != ignore_index
+        safe = target if valid is None else xp.where(valid, target, 0)
+        self.idx = xp.arange(m) * c + safe
+        w = None if weight is None else weight[safe]  # each row's class weight; None: all 1
+        losses = -xp.take(x.reshape(-1), self.idx)
+        if w is not None:
+            losses *= w
+        if valid is not None:  # where, not * valid: ignored rows give 0, not -0 or NaN
+            losses = xp.where(valid, losses, 0).astype(x.dtype, copy=False)
+        self.shape, self.w, self.valid, self.reduction = x.shape, w, valid, reduction
+        if reduction == "none":
+            return losses
+        if reduction == "sum":
+            return losses.sum()
+        # The mean divides by the total weight of the counted targets (their number when
+        # unweighted); 0 of them gives NaN, as in torch.
+        if w is None:
+            self.denom = x.dtype.type(n_valid)
+        else:
+            self.denom = (w if valid is None else xp.where(valid, w, 0)).sum(dtype=x.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return losses.sum() / self.denom
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        if self.reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / self.denom
+        with np.errstate(invalid="ignore"):
+            g = -grad if self.w is None else -grad * self.w
+        if self.valid is not None:  # ignored rows get no gradient (not NaN when all are ignored)
+            g = xp.where(self.valid, g, 0).astype(grad.dtype, copy=False)
+        gx = xp.zeros(self.shape, dtype=grad.dtype)
+        gx.reshape(-1)[self.idx] = g
+        return gx
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor | Array,
+    weight: Tensor | Array | None = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """sum_i -w[t_i] * input_i[t_i] / sum_i w[t_i] (w = 1 unless ``weight``); input holds
+    log-probabilities, (N, C) or (N, C, d1, ...), target the class indices (N,) or (N, d1, ...).
+    """
+    _check_reduction("nll_loss", reduction)
+    w = _class_weight("nll_loss", weight, input)
+    x, t, shape, n_valid = _class_rows("nll_loss", input, target, ignore_index)
+    out = NLLLoss.apply(
+        x, target=t, weight=w, reduction=reduction, ignore_index=ignore_index, n_valid=n_valid
+    )
+    if reduction == "none" and tuple(out.shape) != shape:
+        out = out.reshape(shape)
     return out
 
 
 # A composite, not a Function: its gradient comes from the elementwise ops and the mean.
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """mean((input - target) ** 2)."""
+    _check_reduction("mse_loss", reduction)
     if tuple(input.shape) != tuple(target.shape):
         raise RuntimeError(
             f"mse_loss: input shape {tuple(input.shape)} and target shape "
