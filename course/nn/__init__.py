@@ -1,6 +1,9 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, init, utilities."""
 
 from course.nn import init, utils
+from course.nn.activation import GELU, Identity, LeakyReLU, LogSoftmax, SiLU, Softmax
+from course.nn.attention import MultiheadAttention
+from course.nn.containers import ModuleDict, ModuleList
 from course.nn.layers import (
     AvgPool2d,
     BatchNorm2d,
@@ -16,12 +19,15 @@ from course.nn.layers import (
 )
 from course.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from course.nn.module import Module, Parameter, Sequential
+from course.nn.normalization import LayerNorm
 from course.nn.rnn import LSTM, RNN
 
 __all__ = [
-    "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Embedding",
-    "Flatten", "Linear", "MSELoss", "MaxPool2d", "Module", "NLLLoss", "Parameter", "ReLU",
-    "Sequential", "Sigmoid", "Tanh", "init", "utils",
+    "GELU", "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout",
+    "Embedding", "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax",
+    "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList", "MultiheadAttention",
+    "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Softmax", "Tanh", "init",
+    "utils",
 ]  # fmt: skip
 
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from course import functional as F  # noqa: N812 - PyTorch's convention
 from course import ops
-from course.autograd import Tensor
+from course.autograd import Tensor, constant
+from course.backend import get_array_module
 from course.nn import init
 from course.nn.module import Module, Parameter
 from course.ops.conv import int_pair
@@ -62,8 +63,22 @@ class Conv2d(Module):
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = int_pair(kernel_size, "Conv2d: kernel_size")
         self.stride = int_pair(stride, "Conv2d: stride")
-        self.padding = int_pair(padding, "Conv2d: padding")
         self.dilation = int_pair(dilation, "Conv2d: dilation")
+        self.padding_mode = padding if isinstance(padding, str) else None
+        # 'same' pads total d * (k - 1) per dim, the odd one on the bottom/right, as torch:
+        # conv2d pads both sides alike, so forward adds that one extra row or column.
+        self._extra = (0, 0)
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            if self.stride != (1, 1):
+                raise ValueError("Conv2d: padding='same' needs stride 1 (as in torch)")
+            total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            padding = (total[0] // 2, total[1] // 2)
+            self._extra = (total[0] % 2, total[1] % 2)
+        elif isinstance(padding, str):
+            raise ValueError(f"Conv2d: padding must be 'same', 'valid' or ints, not {padding!r}")
+        self.padding = int_pair(padding, "Conv2d: padding")
         self.weight = _empty(out_channels, in_channels, *self.kernel_size)
         self.bias = _empty(out_channels) if bias else None
         self.register_parameter("bias", self.bias)
@@ -75,6 +90,8 @@ class Conv2d(Module):
                 f"{self!r}: expected input (N, {self.in_channels}, H, W), got shape "
                 f"{tuple(x.shape)}"
             )
+        if self._extra != (0, 0):
+            x = _pad_bottom_right(x, self._extra)
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
@@ -82,11 +99,24 @@ class Conv2d(Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}"
         )
-        if self.padding != (0, 0):
+        if self.padding_mode is not None:
+            s += f", padding={self.padding_mode}"
+        elif self.padding != (0, 0):
             s += f", padding={self.padding}"
         if self.dilation != (1, 1):
             s += f", dilation={self.dilation}"
         return s + ("" if self.bias is not None else ", bias=False")
+
+
+def _pad_bottom_right(x: Tensor, extra: tuple[int, int]) -> Tensor:
+    """x (N, C, H, W) with extra[0] zero rows below and extra[1] zero columns on the right."""
+    xp = get_array_module(x.array)
+    for dim, n in ((2, extra[0]), (3, extra[1])):
+        if n:
+            shape = list(x.shape)
+            shape[dim] = n
+            x = ops.cat([x, constant(xp.zeros(shape, dtype=x.dtype))], dim)
+    return x
 
 
 class _Pool(Module):
@@ -166,17 +196,30 @@ class Dropout(Module):
 class Embedding(Module):
     """A lookup table: row i of weight (num_embeddings, embedding_dim) for index i."""
 
-    def __init__(self, num_embeddings: int, embedding_dim: int) -> None:
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None
+    ) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(
+                    f"Embedding: padding_idx {padding_idx} must be within num_embeddings "
+                    f"{num_embeddings}"
+                )
+            padding_idx %= num_embeddings
+        self.padding_idx = padding_idx
         self.weight = _empty(num_embeddings, embedding_dim)
         init.normal_(self.weight)
+        if padding_idx is not None:  # the padding row starts at 0 and gets no gradient
+            self.weight.array[padding_idx] = 0
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.embedding(x, self.weight)
+        return F.embedding(x, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
 
 
 class BatchNorm2d(Module):

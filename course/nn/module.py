@@ -153,6 +153,14 @@ class Module:
     def children(self) -> Iterator[Module]:
         yield from self._modules.values()
 
+    def apply(self, fn) -> Module:
+        """Call ``fn(m)`` on every submodule, children before parents, then return self
+        (``model.apply(init_weights)``, as in PyTorch)."""
+        for m in self._modules.values():
+            m.apply(fn)
+        fn(self)
+        return self
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) pairs, each parameter once."""
         seen = set()

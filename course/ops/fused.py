@@ -319,19 +319,27 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 
 
 class Embedding(Function):
-    def forward(self, weight, index):
-        self.index, self.shape = index, weight.shape
+    def forward(self, weight, index, padding_idx=None):
+        self.index, self.shape, self.padding_idx = index, weight.shape, padding_idx
         return weight[index]
 
     def backward(self, grad):
         xp = get_array_module(grad)
         out = xp.zeros(self.shape, dtype=grad.dtype)
         backend.scatter_add(out, self.index.reshape(-1), grad.reshape(-1, self.shape[1]))
+        if self.padding_idx is not None:  # the padding row is not trained, as in torch
+            out[self.padding_idx] = 0
         return out, None
 
 
-def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
-    """Rows of ``weight`` picked by the integer indices in ``input``."""
+def embedding(input: Tensor | Array, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` picked by the integer indices in ``input``; row ``padding_idx``
+    gets no gradient."""
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise ValueError(f"embedding: padding_idx {padding_idx} is outside [-{n}, {n})")
+        padding_idx %= n
     idx = (
         input.array if isinstance(input, Tensor) else get_array_module(weight.array).asarray(input)
     )
@@ -342,7 +350,7 @@ def embedding(input: Tensor | Array, weight: Tensor) -> Tensor:
             f"embedding: index {int(idx.max() if idx.max() >= weight.shape[0] else idx.min())} "
             f"out of range for {weight.shape[0]} embeddings"
         )
-    return Embedding.apply(weight, constant(idx))
+    return Embedding.apply(weight, constant(idx), padding_idx=padding_idx)
 
 
 class MaskMul(Function):
