@@ -6,9 +6,10 @@
 >>> x.grad
 tensor([2., 4., 6.])
 
-``course.nn``, ``course.optim``, ``course.functional`` and ``course.data`` come with ``import
-course``, as torch's do. Importing changes nothing outside the package: the malloc tuning that
-training and timing want is an explicit, process-wide call, ``course.keep_freed_memory()``.
+``course.nn``, ``course.optim``, ``course.functional``, ``course.data`` and ``course.utils.data``
+come with ``import course``, as torch's do. Importing changes nothing outside the package: the
+malloc tuning that training and timing want is an explicit, process-wide call,
+``course.keep_freed_memory()``.
 """
 
 from course.allocator import keep_freed_memory
@@ -17,15 +18,23 @@ from course.backend import device
 from course.creation import (
     arange,
     empty,
+    empty_like,
     from_numpy,
     full,
+    full_like,
     linspace,
     logspace,
+    multinomial,
+    normal,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
+    randint_like,
     randn,
+    randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -64,6 +73,7 @@ from course.ops import (
     broadcast_to,
     cat,
     ceil,
+    chunk,
     clip,
     concatenate,
     cos,
@@ -72,10 +82,12 @@ from course.ops import (
     expm1,
     flatten,
     floor,
+    floor_divide,
     log,
     log1p,
     log2,
     log10,
+    masked_fill,
     matmul,
     max,
     maximum,
@@ -83,29 +95,40 @@ from course.ops import (
     min,
     minimum,
     mul,
+    narrow,
     neg,
     permute,
     pow,
     reciprocal,
     relu,
+    remainder,
     reshape,
+    roll,
     round,
     rsqrt,
     sigmoid,
     sign,
     sin,
+    split,
     sqrt,
     square,
     squeeze,
     stack,
+    std,
     sub,
     sum,
+    t,
     tanh,
+    topk,
     transpose,
+    tril,
+    triu,
     unsqueeze,
+    var,
     where,
 )
 from course.random import manual_seed
+from course.serialization import load, save
 
 clamp = clip
 
@@ -113,16 +136,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin", "bool",
-    "broadcast_to", "cat", "cdouble", "ceil", "cfloat", "clamp", "clip", "complex128", "complex64",
-    "concatenate", "constant", "cos", "device", "div", "double", "dtype", "empty", "enable_grad",
-    "exp", "expm1", "flatten", "float", "float16", "float32", "float64", "floor", "from_numpy",
-    "full", "half", "int", "int16", "int32", "int64", "int8", "is_grad_enabled",
-    "keep_freed_memory", "linspace", "log", "log10", "log1p", "log2", "logspace", "long",
-    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "no_grad",
-    "ones", "ones_like", "permute", "pow", "rand", "randint", "randn", "reciprocal", "relu",
-    "reshape", "round", "rsqrt", "short", "sigmoid", "sign", "sin", "sqrt", "square", "squeeze",
-    "stack", "sub", "sum", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "where", "zeros",
-    "zeros_like",
+    "broadcast_to", "cat", "cdouble", "ceil", "cfloat", "chunk", "clamp", "clip", "complex128",
+    "complex64", "concatenate", "constant", "cos", "device", "div", "double", "dtype", "empty",
+    "empty_like", "enable_grad", "exp", "expm1", "flatten", "float", "float16", "float32",
+    "float64", "floor", "floor_divide", "from_numpy", "full", "full_like", "half", "int", "int16",
+    "int32", "int64", "int8", "is_grad_enabled", "keep_freed_memory", "linspace", "load", "log",
+    "log10", "log1p", "log2", "logspace", "long", "manual_seed", "masked_fill", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "mul", "multinomial", "narrow", "neg", "no_grad", "normal",
+    "ones", "ones_like", "permute", "pow", "rand", "rand_like", "randint", "randint_like", "randn",
+    "randn_like", "randperm", "reciprocal", "relu", "remainder", "reshape", "roll", "round",
+    "rsqrt", "save", "short", "sigmoid", "sign", "sin", "split", "sqrt", "square", "squeeze",
+    "stack", "std", "sub", "sum", "t", "tanh", "tensor", "topk", "transpose", "tril", "triu",
+    "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
 ]  # fmt: skip
 
 # The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,
@@ -133,6 +158,7 @@ from course import functional as functional  # noqa: E402
 from course import nn as nn  # noqa: E402
 from course import optim as optim  # noqa: E402
 from course import random as random  # noqa: E402
+from course import utils as utils  # noqa: E402
 
 
 def __getattr__(name: str):

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import DTypeLike
 
-    from course.ops.reduce import MaxMin
+    from course.ops.reduce import MaxMin, TopK
 
     # What binary ops take beside a Tensor: Python numbers and arrays (lifted to tensors).
     Operand: TypeAlias = "Tensor | float | Array"
@@ -258,6 +258,14 @@ class Tensor:
     def numel(self) -> int:
         return int(self.array.size)
 
+    def nelement(self) -> int:
+        """numel(): the number of elements."""
+        return int(self.array.size)
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order without gaps."""
+        return bool(self.array.flags.c_contiguous)
+
     def __len__(self) -> int:
         if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -282,6 +290,38 @@ class Tensor:
 
     def tolist(self):
         return backend.to_numpy(self.array).tolist()
+
+    def contiguous(self) -> Tensor:
+        """self when its memory is row-major without gaps, else such a copy (in the graph)."""
+        return self if self.is_contiguous() else ops.clone(self)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        """Zeros of ``size`` with this tensor's dtype and device (unless said)."""
+        return creation.zeros(*size, **self._like(dtype, device), **kw)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        """Ones of ``size`` with this tensor's dtype and device (unless said)."""
+        return creation.ones(*size, **self._like(dtype, device), **kw)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        """Uninitialized values of ``size`` with this tensor's dtype and device (unless said)."""
+        return creation.empty(*size, **self._like(dtype, device), **kw)
+
+    def new_full(
+        self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None, **kw: Any
+    ) -> Tensor:
+        """``fill_value`` everywhere in ``size``, with this tensor's dtype and device."""
+        return creation.full(size, fill_value, **self._like(dtype, device), **kw)
+
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        """A copy of ``data`` with this tensor's dtype and device (unless said)."""
+        return creation.tensor(data, **self._like(dtype, device), **kw)
+
+    def _like(self, dtype: Any, device: Any) -> dict[str, Any]:
+        return {
+            "dtype": self.dtype if dtype is None else dtype,
+            "device": self.device if device is None else device,
+        }
 
     def detach(self) -> Tensor:
         """The same values (shared memory), cut from the graph."""
@@ -393,6 +433,18 @@ class Tensor:
     def __rpow__(self, other: Operand) -> Tensor:
         return ops.pow(other, self)
 
+    def __floordiv__(self, other: Operand) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Operand) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Operand) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Operand) -> Tensor:
+        return ops.remainder(other, self)
+
     def __matmul__(self, other: Operand) -> Tensor:
         return ops.matmul(self, other)
 
@@ -421,6 +473,12 @@ class Tensor:
 
     def pow(self, exponent: Operand) -> Tensor:
         return ops.pow(self, exponent)
+
+    def floor_divide(self, other: Operand) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def remainder(self, other: Operand) -> Tensor:
+        return ops.remainder(self, other)
 
     def matmul(self, other: Operand) -> Tensor:
         return ops.matmul(self, other)
@@ -505,6 +563,16 @@ class Tensor:
         """Every value limited to [min, max] (clamp's other name)."""
         return ops.clip(self, min, max)
 
+    def masked_fill(self, mask: Tensor, value: float | Tensor) -> Tensor:
+        """``value`` where the bool ``mask`` holds, else self."""
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
+
     # ------------------------------------------------------------ comparisons
     # Elementwise, giving bool tensors without a gradient; == and != too, as in torch.
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]  # elementwise
@@ -544,39 +612,73 @@ class Tensor:
         return ops.ge(self, other)
 
     # ------------------------------------------------------------- reductions
-    def sum(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
-        return ops.sum(self, dim, keepdim)
+    def sum(self, dim: Dims = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.sum(self, dim, keepdim, **aliases)
 
-    def mean(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
-        return ops.mean(self, dim, keepdim)
+    def mean(self, dim: Dims = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.mean(self, dim, keepdim, **aliases)
 
-    def amax(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
-        return ops.amax(self, dim, keepdim)
+    def amax(self, dim: Dims = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.amax(self, dim, keepdim, **aliases)
 
-    def amin(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
-        return ops.amin(self, dim, keepdim)
-
-    @overload
-    def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
-    @overload
-    def max(self, dim: int, keepdim: bool = False) -> MaxMin: ...
-    def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
-        """The largest value; with ``dim``, torch's ``(values, indices)`` along it."""
-        return ops.max(self, dim, keepdim)
+    def amin(self, dim: Dims = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.amin(self, dim, keepdim, **aliases)
 
     @overload
-    def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+    def max(self, dim: None = None, keepdim: bool = False, **aliases: Any) -> Tensor: ...
     @overload
-    def min(self, dim: int, keepdim: bool = False) -> MaxMin: ...
-    def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
-        """The smallest value; with ``dim``, torch's ``(values, indices)`` along it."""
-        return ops.min(self, dim, keepdim)
+    def max(self, dim: Tensor) -> Tensor: ...
+    @overload
+    def max(self, dim: int, keepdim: bool = False, **aliases: Any) -> MaxMin: ...
+    def max(
+        self, dim: int | Tensor | None = None, keepdim: bool = False, **aliases: Any
+    ) -> Tensor | MaxMin:
+        """The largest value; with ``dim``, torch's ``(values, indices)`` along it; with a
+        tensor, the elementwise maximum."""
+        return ops.max(self, dim, keepdim, **aliases)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return ops.argmax(self, dim, keepdim)
+    @overload
+    def min(self, dim: None = None, keepdim: bool = False, **aliases: Any) -> Tensor: ...
+    @overload
+    def min(self, dim: Tensor) -> Tensor: ...
+    @overload
+    def min(self, dim: int, keepdim: bool = False, **aliases: Any) -> MaxMin: ...
+    def min(
+        self, dim: int | Tensor | None = None, keepdim: bool = False, **aliases: Any
+    ) -> Tensor | MaxMin:
+        """The smallest value; with ``dim``, torch's ``(values, indices)`` along it; with a
+        tensor, the elementwise minimum."""
+        return ops.min(self, dim, keepdim, **aliases)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return ops.argmin(self, dim, keepdim)
+    def argmax(self, dim: int | None = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.argmax(self, dim, keepdim, **aliases)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return ops.argmin(self, dim, keepdim, **aliases)
+
+    def var(
+        self,
+        dim: Dims | bool = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        **kw: Any,
+    ) -> Tensor:
+        """Variance over ``dim``, Bessel-corrected unless unbiased=False or correction= says."""
+        return ops.var(self, dim, unbiased, keepdim, **kw)
+
+    def std(
+        self,
+        dim: Dims | bool = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        **kw: Any,
+    ) -> Tensor:
+        """Standard deviation over ``dim`` (sqrt of var)."""
+        return ops.std(self, dim, unbiased, keepdim, **kw)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
+        """The k largest (smallest) values along ``dim`` and their indices."""
+        return ops.topk(self, k, dim, largest, sorted)
 
     # --------------------------------------------------------------- movement
     def __getitem__(self, index: Any) -> Tensor:
@@ -589,11 +691,21 @@ class Tensor:
         """reshape (course keeps no strides of its own: a view when NumPy can make one)."""
         return ops.reshape(self, *shape)
 
+    def view_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
         return ops.permute(self, *dims)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return ops.transpose(self, dim0, dim1)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a tensor with < 2 dims as it is)."""
+        return ops.t(self)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - PyTorch's name
@@ -614,6 +726,21 @@ class Tensor:
 
     def expand(self, *shape: int | Sequence[int]) -> Tensor:
         return ops.expand(self, *shape)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return ops.expand(self, other.shape)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return ops.narrow(self, dim, start, length)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.chunk(self, chunks, dim)
+
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        return ops.roll(self, shifts, dims)
 
     # ------------------------------------------------------------------- in place
     # torch's rules: writing in place into a leaf that requires grad, outside no_grad(), is an
@@ -804,6 +931,10 @@ class Tensor:
     def type(self, dtype: DTypeLike) -> Tensor:
         return ops.cast(self, dtype)
 
+    def type_as(self, other: Tensor) -> Tensor:
+        """self cast to ``other``'s dtype."""
+        return ops.cast(self, other.dtype)
+
     # Last in the class: below these, `float`, `int` and `bool` in annotations name methods.
     def double(self) -> Tensor:
         return ops.cast(self, np.float64)
@@ -936,4 +1067,4 @@ class _Transfer(Function):
 
 
 # Last: the ops subclass Function and build Tensors (both above); Tensor's methods call them.
-from course import ops  # noqa: E402
+from course import creation, ops  # noqa: E402

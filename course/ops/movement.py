@@ -117,6 +117,16 @@ def T(x: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
     return Permute.apply(x, dims=tuple(reversed(range(x.ndim))))
 
 
+def t(x: Tensor) -> Tensor:
+    """The transpose of a matrix; a tensor with fewer than 2 dims as it is (torch.t)."""
+    if x.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, got {x.ndim} (shape {tuple(x.shape)}): "
+            "use transpose(dim0, dim1) or permute"
+        )
+    return transpose(x, 0, 1) if x.ndim == 2 else x
+
+
 class BroadcastTo(Function):
     saves_values = False  # backward needs shapes only
 

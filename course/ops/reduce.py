@@ -1,16 +1,21 @@
-"""Reductions: sum, mean, max/min (amax/amin), argmax/argmin.
+"""Reductions: sum, mean, var/std, max/min (amax/amin), argmax/argmin, topk.
 
-``dim`` is an int, a tuple of ints or None (all dimensions), as in PyTorch.
+``dim`` is an int, a tuple of ints or None (all dimensions), as in PyTorch; torch's NumPy
+spellings ``axis=`` and ``keepdims=`` are accepted too.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
+from course.ops.elementwise import maximum, minimum
+from course.ops.pointwise import sqrt
 
 
 class MaxMin(NamedTuple):
@@ -34,6 +39,18 @@ def normalize_dims(dim: int | Iterable[int] | None, ndim: int, op: str) -> tuple
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: dim {dim} names a dimension twice")
     return tuple(out) if ndim else None
+
+
+def numpy_names(op: str, dim, keepdim: bool, aliases: dict[str, Any]) -> tuple[Any, bool]:
+    """``dim`` and ``keepdim`` also given as ``axis=`` and ``keepdims=``, as torch accepts."""
+    unknown = sorted(set(aliases) - {"axis", "keepdims"})
+    if unknown:
+        raise TypeError(f"{op}() got an unexpected keyword argument {unknown[0]!r}")
+    if "axis" in aliases:
+        if dim is not None:
+            raise TypeError(f"{op}(): give dim or axis, not both")
+        dim = aliases["axis"]
+    return dim, bool(aliases.get("keepdims", keepdim))
 
 
 def _expand_grad(grad, shape, dims, keepdim):
@@ -63,8 +80,9 @@ class Sum(Function):
         return xp.broadcast_to(_expand_grad(grad, self.shape, self.dims, self.keepdim), self.shape)
 
 
-def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:  # noqa: A001
     """Sum over ``dim`` (all dims when None)."""
+    dim, keepdim = numpy_names("sum", dim, keepdim, aliases)
     return Sum.apply(x, dims=normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
 
 
@@ -85,8 +103,9 @@ class Mean(Function):
         return xp.broadcast_to(g.astype(grad.dtype, copy=False), self.shape)
 
 
-def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+def mean(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Mean over ``dim`` (all dims when None); integer tensors are refused, as in PyTorch."""
+    dim, keepdim = numpy_names("mean", dim, keepdim, aliases)
     if x.dtype.kind not in "fc":
         raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}")
     return Mean.apply(x, dims=normalize_dims(dim, x.ndim, "mean"), keepdim=keepdim)
@@ -110,13 +129,15 @@ class Extreme(Function):
         return (mask * (g / count)).astype(grad.dtype, copy=False)
 
 
-def amax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+def amax(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Largest values over ``dim``; tied maxima share the gradient."""
+    dim, keepdim = numpy_names("amax", dim, keepdim, aliases)
     return Extreme.apply(x, dims=normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim, largest=True)
 
 
-def amin(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+def amin(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Smallest values over ``dim``; tied minima share the gradient."""
+    dim, keepdim = numpy_names("amin", dim, keepdim, aliases)
     return Extreme.apply(
         x, dims=normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim, largest=False
     )
@@ -158,15 +179,23 @@ def _extreme_along(x: Tensor, dim: int, keepdim: bool, largest: bool) -> MaxMin:
     return MaxMin(values, constant(idx.reshape(values.shape)))
 
 
-def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:  # noqa: A001
-    """max() -> the largest value; max(dim) -> (values, indices), as in PyTorch."""
+def max(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMin:  # noqa: A001
+    """max() -> the largest value; max(dim) -> (values, indices); max(other) -> the
+    elementwise maximum with tensor ``other``, as in PyTorch."""
+    if isinstance(dim, Tensor):
+        return maximum(x, dim)
+    dim, keepdim = numpy_names("max", dim, keepdim, aliases)
     if dim is None:
         return amax(x)
     return _extreme_along(x, dim, keepdim, largest=True)
 
 
-def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:  # noqa: A001
-    """min() -> the smallest value; min(dim) -> (values, indices), as in PyTorch."""
+def min(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMin:  # noqa: A001
+    """min() -> the smallest value; min(dim) -> (values, indices); min(other) -> the
+    elementwise minimum with tensor ``other``, as in PyTorch."""
+    if isinstance(dim, Tensor):
+        return minimum(x, dim)
+    dim, keepdim = numpy_names("min", dim, keepdim, aliases)
     if dim is None:
         return amin(x)
     return _extreme_along(x, dim, keepdim, largest=False)
@@ -182,11 +211,90 @@ def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor
     return constant(find(x.array, axis=d, keepdims=keepdim))
 
 
-def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False, **aliases) -> Tensor:
     """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
+    dim, keepdim = numpy_names("argmax", dim, keepdim, aliases)
     return _arg_extreme(x, dim, keepdim, "argmax")
 
 
-def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False, **aliases) -> Tensor:
     """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
+    dim, keepdim = numpy_names("argmin", dim, keepdim, aliases)
     return _arg_extreme(x, dim, keepdim, "argmin")
+
+
+class TopK(NamedTuple):
+    """What ``topk`` returns, as torch's ``(values, indices)``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopK:
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices, largest first
+    (smallest first for largest=False); the gradient goes back to the chosen places."""
+    (d,) = normalize_dims(dim, x.ndim, "topk") or (0,)
+    data = x.array if x.ndim else x.array.reshape(1)
+    if not 0 <= k <= data.shape[d]:
+        raise RuntimeError(
+            f"topk: k ({k}) is out of range for dim {dim} of size {data.shape[d]} (shape "
+            f"{tuple(x.shape)})"
+        )
+    xp = get_array_module(data)
+    order = xp.argsort(data, axis=d, kind="stable")  # NaN sorts last: the largest, as torch
+    if largest:
+        order = xp.flip(order, axis=d)
+    index = order[(slice(None),) * d + (slice(0, k),)]
+    src = x if x.ndim else x.reshape(1)
+    values = TakeAlong.apply(src, index=index, dim=d, keepdim=True)
+    if x.ndim == 0:
+        return TopK(values.reshape(()), constant(index.reshape(())))
+    return TopK(values, constant(index))
+
+
+def var(
+    x: Tensor,
+    dim=None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    **aliases,
+) -> Tensor:
+    """sum((x - mean) ** 2) / (N - correction) over ``dim``; correction is 1 (Bessel's)
+    unless ``unbiased=False`` or ``correction`` says. ``var(False)`` reads as unbiased=False."""
+    if isinstance(dim, bool):  # torch's old var(unbiased) form
+        dim, unbiased = None, dim
+    dim, keepdim = numpy_names("var", dim, keepdim, aliases)
+    if unbiased is not None and correction is not None:
+        raise TypeError("var: give unbiased or correction, not both")
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"var/std: needs a floating-point tensor, got dtype {x.dtype}")
+    dims = normalize_dims(dim, x.ndim, "var")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    count = 1
+    for i, n in enumerate(x.shape):
+        if dims is None or i in dims:
+            count *= n
+    centered = x - mean(x, dims, keepdim=True)
+    total = sum(centered * centered, dims, keepdim)
+    dof = builtins.max(count - correction, 0)
+    if dof == 0:  # torch gives inf, or NaN where the sum is 0 too (0 / 0)
+        xp = get_array_module(total.array)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return total / xp.zeros((), dtype=total.array.dtype)
+    return total / dof
+
+
+def std(
+    x: Tensor,
+    dim=None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+    **aliases,
+) -> Tensor:
+    """sqrt(var(x, ...)): the standard deviation over ``dim`` (see `var`)."""
+    return sqrt(var(x, dim, unbiased, keepdim, correction=correction, **aliases))

@@ -20,6 +20,39 @@ def seq_lstm():
     return nn.LSTM(6, 8, num_layers=2)
 
 
+class _Loss(nn.Module):
+    """A loss module against a fixed target, as a one-input model."""
+
+    def __init__(self, loss, target):
+        super().__init__()
+        self.loss, self.target = loss, target
+
+    def forward(self, x):
+        return self.loss(x, course.tensor(self.target, device=x.device))
+
+
+class _Chain(nn.Module):
+    """Runs the modules of a ModuleList (or a ModuleDict's values) in order."""
+
+    def __init__(self, modules):
+        super().__init__()
+        self.blocks = modules
+
+    def forward(self, x):
+        for m in self.blocks.values() if isinstance(self.blocks, nn.ModuleDict) else self.blocks:
+            x = m(x)
+        return x
+
+
+class _SelfAttention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(8, 2)
+
+    def forward(self, x):
+        return self.attention(x, x, x)[0]
+
+
 LAYERS = {
     "Linear": (lambda: nn.Linear(5, 3), f32(4, 5)),
     "Conv2d": (lambda: nn.Conv2d(3, 4, 3, padding=1), f32(2, 3, 6, 6)),
@@ -38,6 +71,22 @@ LAYERS = {
         lambda: nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 2)),
         f32(4, 5),
     ),
+    "ModuleList": (lambda: _Chain(nn.ModuleList([nn.Linear(5, 4), nn.Tanh()])), f32(4, 5)),
+    "ModuleDict": (
+        lambda: _Chain(nn.ModuleDict({"a": nn.Linear(5, 4), "b": nn.ReLU()})),
+        f32(4, 5),
+    ),
+    "Identity": (nn.Identity, f32(4, 5)),
+    "GELU": (nn.GELU, f32(4, 5)),
+    "SiLU": (nn.SiLU, f32(4, 5)),
+    "LeakyReLU": (lambda: nn.LeakyReLU(0.1), f32(4, 5)),
+    "Softmax": (lambda: nn.Softmax(dim=1), f32(4, 5)),
+    "LogSoftmax": (lambda: nn.LogSoftmax(dim=1), f32(4, 5)),
+    "LayerNorm": (lambda: nn.LayerNorm(5), f32(4, 5)),
+    "MultiheadAttention": (_SelfAttention, f32(3, 2, 8)),
+    "MSELoss": (lambda: _Loss(nn.MSELoss(), f32(4, 5)), f32(4, 5)),
+    "CrossEntropyLoss": (lambda: _Loss(nn.CrossEntropyLoss(), RNG.integers(0, 5, 4)), f32(4, 5)),
+    "NLLLoss": (lambda: _Loss(nn.NLLLoss(), RNG.integers(0, 5, 4)), f32(4, 5)),
 }
 
 
