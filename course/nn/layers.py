@@ -22,7 +22,9 @@ def _empty(*shape: int, order: Literal["C", "F"] = "C") -> Parameter:
 class Linear(Module):
     """y = x @ W.T + b, W of shape (out_features, in_features)."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
+    ) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         # Shape (out, in) as PyTorch's, memory in F order (W.T is C-contiguous): OpenBLAS
@@ -32,6 +34,7 @@ class Linear(Module):
         self.bias = _empty(out_features) if bias else None
         self.register_parameter("bias", self.bias)
         init.default_init_(self.weight, self.bias)
+        self._factory(device, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.linear(x, self.weight, self.bias)
@@ -56,10 +59,15 @@ class Conv2d(Module):
         dilation=1,
         groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         if groups != 1:
             raise NotImplementedError("Conv2d: groups other than 1 are not implemented")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"Conv2d: padding_mode={padding_mode!r} is not implemented")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = int_pair(kernel_size, "Conv2d: kernel_size")
         self.stride = int_pair(stride, "Conv2d: stride")
@@ -83,6 +91,7 @@ class Conv2d(Module):
         self.bias = _empty(out_channels) if bias else None
         self.register_parameter("bias", self.bias)
         init.default_init_(self.weight, self.bias)
+        self._factory(device, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 4 or x.shape[1] != self.in_channels:
@@ -197,7 +206,12 @@ class Embedding(Module):
     """A lookup table: row i of weight (num_embeddings, embedding_dim) for index i."""
 
     def __init__(
-        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
@@ -213,6 +227,7 @@ class Embedding(Module):
         init.normal_(self.weight)
         if padding_idx is not None:  # the padding row starts at 0 and gets no gradient
             self.weight.array[padding_idx] = 0
+        self._factory(device, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.embedding(x, self.weight, self.padding_idx)
@@ -238,6 +253,8 @@ class BatchNorm2d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -254,6 +271,7 @@ class BatchNorm2d(Module):
             self.register_buffer("num_batches_tracked", Tensor(np.zeros((), np.int64)))
         else:
             self.running_mean = self.running_var = self.num_batches_tracked = None
+        self._factory(device, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 4 or x.shape[1] != self.num_features:

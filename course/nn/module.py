@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from course import backend
+from course import backend, dtypes
 from course.autograd import Tensor, constant
 
 
@@ -227,7 +227,18 @@ class Module:
         return self.train(False)
 
     def to(self, device=None, dtype=None) -> Module:
-        """Move every parameter and buffer (in place) to ``device`` and/or float ``dtype``."""
+        """Move every parameter and buffer (in place) to ``device`` and/or float ``dtype``.
+
+        As torch's: ``model.to("cuda")``, ``model.to(course.float64)``, ``model.to(device,
+        dtype)``, ``model.to(tensor)`` (its device and dtype)."""
+        if isinstance(device, Tensor):
+            device, dtype = device.device, device.dtype
+        elif isinstance(device, (dtypes.dtype, np.dtype, type)):
+            device, dtype = None, device
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"Module.to: only floating dtypes are allowed, got {dtype}")
         if device is not None:
             device = backend.normalize_device(device)
         for m in self.modules():
@@ -266,12 +277,30 @@ class Module:
     def extra_repr(self) -> str:
         return ""
 
+    def _factory(self, device=None, dtype=None) -> None:
+        """torch's ``device=`` and ``dtype=`` keywords of a layer: place what it just made."""
+        if device is not None or dtype is not None:
+            self.to(device=device, dtype=dtype)
+
     def __repr__(self) -> str:
         lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+    # Last in the class: below these, `float` in an annotation would name the method.
+    def double(self) -> Module:
+        """Cast every floating parameter and buffer to float64 (in place)."""
+        return self.to(dtype=np.float64)
+
+    def half(self) -> Module:
+        """Cast every floating parameter and buffer to float16 (in place)."""
+        return self.to(dtype=np.float16)
+
+    def float(self) -> Module:
+        """Cast every floating parameter and buffer to float32 (in place)."""
+        return self.to(dtype=np.float32)
 
 
 class Sequential(Module):

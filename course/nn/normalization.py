@@ -25,6 +25,8 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
@@ -40,6 +42,7 @@ class LayerNorm(Module):
         self.register_parameter("weight", self.weight)
         self.register_parameter("bias", self.bias)
         self.reset_parameters()
+        self._factory(device, dtype)
 
     def reset_parameters(self) -> None:
         if self.weight is not None:

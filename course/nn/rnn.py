@@ -26,6 +26,8 @@ class _RecurrentBase(Module):
         batch_first: bool = False,
         dropout: float = 0.0,
         bidirectional: bool = False,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         if bidirectional:
@@ -40,6 +42,7 @@ class _RecurrentBase(Module):
                 setattr(self, f"bias_ih_l{k}", _empty(rows))
                 setattr(self, f"bias_hh_l{k}", _empty(rows))
         self.reset_parameters()
+        self._factory(device, dtype)
 
     def reset_parameters(self) -> None:
         """Every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
