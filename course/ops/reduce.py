@@ -82,7 +82,8 @@ class Sum(Function):
 
 def sum(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:  # noqa: A001
     """Sum over ``dim`` (all dims when None)."""
-    dim, keepdim = numpy_names("sum", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("sum", dim, keepdim, aliases)
     return Sum.apply(x, dims=normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
 
 
@@ -105,7 +106,8 @@ class Mean(Function):
 
 def mean(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Mean over ``dim`` (all dims when None); integer tensors are refused, as in PyTorch."""
-    dim, keepdim = numpy_names("mean", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("mean", dim, keepdim, aliases)
     if x.dtype.kind not in "fc":
         raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}")
     return Mean.apply(x, dims=normalize_dims(dim, x.ndim, "mean"), keepdim=keepdim)
@@ -131,13 +133,15 @@ class Extreme(Function):
 
 def amax(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Largest values over ``dim``; tied maxima share the gradient."""
-    dim, keepdim = numpy_names("amax", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("amax", dim, keepdim, aliases)
     return Extreme.apply(x, dims=normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim, largest=True)
 
 
 def amin(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
     """Smallest values over ``dim``; tied minima share the gradient."""
-    dim, keepdim = numpy_names("amin", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("amin", dim, keepdim, aliases)
     return Extreme.apply(
         x, dims=normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim, largest=False
     )
@@ -184,7 +188,8 @@ def max(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMi
     elementwise maximum with tensor ``other``, as in PyTorch."""
     if isinstance(dim, Tensor):
         return maximum(x, dim)
-    dim, keepdim = numpy_names("max", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("max", dim, keepdim, aliases)
     if dim is None:
         return amax(x)
     return _extreme_along(x, dim, keepdim, largest=True)
@@ -195,7 +200,8 @@ def min(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMi
     elementwise minimum with tensor ``other``, as in PyTorch."""
     if isinstance(dim, Tensor):
         return minimum(x, dim)
-    dim, keepdim = numpy_names("min", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("min", dim, keepdim, aliases)
     if dim is None:
         return amin(x)
     return _extreme_along(x, dim, keepdim, largest=False)
@@ -213,13 +219,15 @@ def _arg_extreme(x: Tensor, dim: int | None, keepdim: bool, name: str) -> Tensor
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False, **aliases) -> Tensor:
     """Index of the largest value (over the flattened tensor when ``dim`` is None)."""
-    dim, keepdim = numpy_names("argmax", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("argmax", dim, keepdim, aliases)
     return _arg_extreme(x, dim, keepdim, "argmax")
 
 
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False, **aliases) -> Tensor:
     """Index of the smallest value (over the flattened tensor when ``dim`` is None)."""
-    dim, keepdim = numpy_names("argmin", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("argmin", dim, keepdim, aliases)
     return _arg_extreme(x, dim, keepdim, "argmin")
 
 
@@ -265,7 +273,8 @@ def var(
     unless ``unbiased=False`` or ``correction`` says. ``var(False)`` reads as unbiased=False."""
     if isinstance(dim, bool):  # torch's old var(unbiased) form
         dim, unbiased = None, dim
-    dim, keepdim = numpy_names("var", dim, keepdim, aliases)
+    if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
+        dim, keepdim = numpy_names("var", dim, keepdim, aliases)
     if unbiased is not None and correction is not None:
         raise TypeError("var: give unbiased or correction, not both")
     if x.dtype.kind not in "fc":
