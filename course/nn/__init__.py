@@ -20,14 +20,14 @@ from course.nn.layers import (
 from course.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
 from course.nn.module import Module, Parameter, Sequential
 from course.nn.normalization import LayerNorm
-from course.nn.rnn import LSTM, RNN
+from course.nn.rnn import GRU, LSTM, RNN
 
 __all__ = [
-    "GELU", "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout",
-    "Embedding", "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax",
-    "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList", "MultiheadAttention",
-    "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Softmax", "Tanh", "init",
-    "utils",
+    "GELU", "GRU", "LSTM", "RNN", "AvgPool2d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss",
+    "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear",
+    "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
+    "MultiheadAttention", "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid",
+    "Softmax", "Tanh", "init", "utils",
 ]  # fmt: skip
 
 

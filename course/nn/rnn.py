@@ -1,4 +1,4 @@
-"""Recurrent layers `RNN` and `LSTM` with PyTorch's weight names, shapes and gate order."""
+"""Recurrent layers `RNN`, `LSTM` and `GRU` with PyTorch's weight names, shapes and gate order."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from course.backend import get_array_module
 from course.nn import init
 from course.nn.layers import _empty
 from course.nn.module import Module
-from course.ops.rnn import lstm_sequence, rnn_sequence
+from course.ops.rnn import gru_sequence, lstm_sequence, rnn_sequence
 
 
 class _RecurrentBase(Module):
@@ -97,9 +97,11 @@ class _RecurrentBase(Module):
         s = f"{self.input_size}, {self.hidden_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
         if self.batch_first:
             s += ", batch_first=True"
-        return s + ("" if self.bias else ", bias=False")
+        return s + (f", dropout={self.dropout}" if self.dropout else "")
 
 
 class RNN(_RecurrentBase):
@@ -142,3 +144,22 @@ class LSTM(_RecurrentBase):
         if unbatched:
             h_n, c_n = ops.squeeze(h_n, 1), ops.squeeze(c_n, 1)
         return self._finish(x, unbatched), (h_n, c_n)
+
+
+class GRU(_RecurrentBase):
+    """GRU with gates r, z, n; returns (output, h_n) as torch.nn.GRU.
+
+    n = tanh(x W_in.T + b_in + r * (h W_hn.T + b_hn)); h' = (1 - z) * n + z * h.
+    """
+
+    gates = 3
+
+    def forward(self, x: Tensor, hx: Tensor | None = None):
+        x, (h0,), unbatched = self._prepare(x, (hx,))
+        last = []
+        for k in range(self.num_layers):
+            out = gru_sequence(x, h0[k], *self._layer_params(k))
+            last.append(out[-1])
+            x = self._between_layers(out, k)
+        h_n = ops.stack(last)
+        return self._finish(x, unbatched), (ops.squeeze(h_n, 1) if unbatched else h_n)

@@ -218,10 +218,19 @@ def cross_entropy(
     """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target.
 
     With class ``weight`` it is nll_loss(log_softmax(input)), torch's definition (the mean
-    divides by the summed weights of the targets)."""
+    divides by the summed weights of the targets); with ``label_smoothing`` see
+    `_smoothed_cross_entropy`."""
     _check_reduction("cross_entropy", reduction)
     if label_smoothing:
-        raise NotImplementedError("cross_entropy: label_smoothing is not implemented")
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(
+                f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}"
+            )
+        if weight is not None:
+            raise NotImplementedError(
+                "cross_entropy: label_smoothing together with class weight is not implemented"
+            )
+        return _smoothed_cross_entropy(input, target, ignore_index, reduction, label_smoothing)
     if weight is not None:
         logp = log_softmax(input, dim=1 if input.ndim > 1 else 0)
         return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
@@ -232,6 +241,25 @@ def cross_entropy(
     if reduction == "none" and tuple(out.shape) != shape:
         out = out.reshape(shape)
     return out
+
+
+def _smoothed_cross_entropy(input, target, ignore_index, reduction, eps) -> Tensor:
+    """torch's label smoothing: each target keeps 1 - eps of its probability mass and eps is
+    spread evenly over the C classes, so the loss per row is (1 - eps) * NLL + eps * mean_c
+    -log p_c. Rows whose target is ``ignore_index`` count for nothing, in the mean too."""
+    dim = 1 if input.ndim > 1 else 0
+    logp = log_softmax(input, dim=dim)
+    nll = nll_loss(logp, target, ignore_index=ignore_index, reduction="none")
+    xp = get_array_module(input.array)
+    t = target.array if isinstance(target, Tensor) else xp.asarray(target)
+    kept = constant(xp.asarray(t != ignore_index, dtype=input.array.dtype))
+    losses = (nll * (1 - eps) - logp.mean(dim) * eps) * kept
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return losses.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: NaN, as torch
+        return losses.sum() / kept.sum()
 
 
 class NLLLoss(Function):

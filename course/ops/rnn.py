@@ -1,4 +1,4 @@
-"""Whole-sequence recurrent layers (tanh/ReLU RNN and LSTM) as single fused Functions.
+"""Whole-sequence recurrent layers (tanh/ReLU RNN, LSTM and GRU) as single fused Functions.
 
 One layer over the whole sequence is one graph node. The input projection of all time
 steps is one GEMM; each step adds ONE matmul ``h @ W_hh.T`` and a few in-place array
@@ -8,7 +8,7 @@ step and gets the weight gradients from one GEMM over all steps at the end.
 A Function has one output, so a layer returns its hidden states with the final cell
 state stacked after them (LSTM: ``(T + 1, B, H)``); the wrapper ``lstm_sequence`` slices them
 apart. Each Function is followed by its checked lowercase wrapper (``rnn_sequence``,
-``lstm_sequence``), which ``course.nn.rnn`` calls once per layer.
+``lstm_sequence``, ``gru_sequence``), which ``course.nn.rnn`` calls once per layer.
 """
 
 from __future__ import annotations
@@ -232,3 +232,109 @@ def lstm_sequence(
     z = LSTMSequence.apply(x, h0, c0, *params)
     steps = x.shape[0]
     return z[:steps], z[steps - 1], z[steps]  # z stacks h_1..h_T and then c_T
+
+
+class GRUSequence(Function):
+    """One GRU layer over a sequence, gates in PyTorch's order r, z, n.
+
+    r, z = sigmoid(x W_i{r,z}.T + b_i{r,z} + h W_h{r,z}.T + b_h{r,z});
+    n = tanh(x W_in.T + b_in + r * (h W_hn.T + b_hn)); h' = (1 - z) * n + z * h.
+    Output (T, B, H): h_1..h_T.
+    """
+
+    first_weight = 2  # inputs: x, h0, w_ih, w_hh[, b_ih, b_hh]
+
+    def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None):
+        xp = get_array_module(x)
+        matmul_into = kernels.for_device(x).matmul_into
+        steps, hidden = x.shape[0], h0.shape[1]
+        b_hn = None
+        if b_ih is not None:  # b_hr and b_hz join the projection; b_hn stays inside r * (.)
+            b_hn = b_hh[2 * hidden :]
+            b_hh = b_hh.copy()
+            b_hh[2 * hidden :] = 0
+        self.x2, gi = _project(x, w_ih, b_ih, b_hh)
+        w_hh_t = xp.ascontiguousarray(w_hh.T)
+        hs = xp.empty((steps + 1,) + h0.shape, dtype=x.dtype)  # h0, h_1..h_T
+        hs[0] = h0
+        rz = xp.empty((steps,) + h0.shape[:1] + (2 * hidden,), dtype=x.dtype)
+        ns = xp.empty((steps,) + h0.shape, dtype=x.dtype)
+        hns = xp.empty((steps,) + h0.shape, dtype=x.dtype)  # h W_hn.T + b_hn
+        rec = xp.empty_like(gi[0])
+        for t in range(steps):
+            matmul_into(hs[t], w_hh_t, rec)
+            a = xp.add(gi[t, :, : 2 * hidden], rec[:, : 2 * hidden], out=rz[t])
+            a *= 0.5  # sigmoid(a) = 0.5 * tanh(a / 2) + 0.5: no overflow for large |a|
+            xp.tanh(a, out=a)
+            a *= 0.5
+            a += 0.5
+            r, z = a[:, :hidden], a[:, hidden:]
+            hn = hns[t]
+            hn[...] = rec[:, 2 * hidden :]
+            if b_hn is not None:
+                hn += b_hn
+            n = xp.multiply(r, hn, out=ns[t])
+            n += gi[t, :, 2 * hidden :]
+            xp.tanh(n, out=n)
+            h = xp.subtract(hs[t], n, out=hs[t + 1])  # h' = n + z * (h - n)
+            h *= z
+            h += n
+        self.hs, self.rz, self.ns, self.hns = hs, rz, ns, hns
+        self.w_ih, self.w_hh, self.x_shape = w_ih, w_hh, x.shape
+        return hs[1:]
+
+    def backward(self, grad):
+        xp = get_array_module(grad)
+        hs, rz, ns, hns = self.hs, self.rz, self.ns, self.hns
+        steps, batch, hidden = ns.shape
+        r, z = rz[:, :, :hidden], rz[:, :, hidden:]
+        # Vectorised over all steps: the factors that turn dh_t into each pre-activation's
+        # gradient (r's goes through n's).
+        dn_coef = xp.subtract(1, ns * ns)  # tanh' = 1 - n^2
+        dn_coef *= xp.subtract(1, z)
+        dz_coef = xp.subtract(hs[:-1], ns)
+        dz_coef *= z
+        dz_coef *= xp.subtract(1, z)  # sigmoid' = s (1 - s)
+        dr_coef = xp.subtract(1, r)
+        dr_coef *= r
+        dr_coef *= hns
+        dgi = xp.empty((steps, batch, 3 * hidden), dtype=grad.dtype)  # d(x W_ih.T + b_ih)
+        dgh = xp.empty_like(dgi)  # d(h W_hh.T + b_hh)
+        matmul_into = kernels.for_device(grad).matmul_into
+        dh = xp.empty_like(hs[0])
+        dh_next = xp.zeros_like(hs[0])
+        rec = xp.empty_like(hs[0])
+        for t in range(steps - 1, -1, -1):
+            xp.add(grad[t], dh_next, out=dh)
+            da_r, da_z = dgi[t, :, :hidden], dgi[t, :, hidden : 2 * hidden]
+            da_n = dgi[t, :, 2 * hidden :]
+            xp.multiply(dh, dn_coef[t], out=da_n)
+            xp.multiply(dh, dz_coef[t], out=da_z)
+            xp.multiply(da_n, dr_coef[t], out=da_r)
+            dgh[t, :, : 2 * hidden] = dgi[t, :, : 2 * hidden]
+            xp.multiply(da_n, r[t], out=dgh[t, :, 2 * hidden :])
+            matmul_into(dgh[t], self.w_hh, rec)
+            xp.multiply(dh, z[t], out=dh_next)
+            dh_next += rec
+        need = self.needs_grad
+        dgi2, dgh2 = dgi.reshape(steps * batch, -1), dgh.reshape(steps * batch, -1)
+        gx = (dgi2 @ self.w_ih).reshape(self.x_shape) if need[0] else None
+        gw_ih = dgi2.T @ self.x2 if need[2] else None
+        gw_hh = dgh2.T @ hs[:-1].reshape(steps * batch, -1) if need[3] else None
+        grads = [gx, dh_next if need[1] else None, gw_ih, gw_hh]
+        if len(need) == 6:
+            grads += [dgi2.sum(axis=0) if need[4] else None, dgh2.sum(axis=0) if need[5] else None]
+        return tuple(grads)
+
+
+def gru_sequence(
+    x: Tensor,
+    h0: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> Tensor:
+    """h_1..h_T (T, B, H) of one GRU layer over x (T, B, I) from h0 (B, H)."""
+    params = _checked_params("gru_sequence", 3, x, {"h0": h0}, w_ih, w_hh, b_ih, b_hh)
+    return GRUSequence.apply(x, h0, *params)

@@ -11,6 +11,7 @@ PROGRAMS = [
     "custom_module",
     "cnn_classifier",
     "char_lstm",
+    "gru_language_model",
     "transformer_block",
     "sdpa_attention",
     "schedulers",
@@ -21,6 +22,7 @@ PROGRAMS = [
     "data_idioms",
     "device_dtype",
     "module_dtypes",
+    "label_smoothing",
 ]
 
 # Programs that need something course lacks: each must fail until course gains the feature.
@@ -29,9 +31,6 @@ GAPS = {
     "(static forward(ctx, ...)/backward(ctx, ...), ctx.save_for_backward)",
     "gap_random_split": "course lacks torch.Generator: random_split's generator= takes a NumPy "
     "Generator, and its permutation differs from torch's anyway",
-    "gap_label_smoothing": "course's CrossEntropyLoss raises NotImplementedError for "
-    "label_smoothing",
-    "gap_gru": "course lacks nn.GRU",
     "gap_iterable_dataset": "course lacks torch.utils.data.IterableDataset",
     "gap_inplace_nonleaf": "course does not rebase the graph for in-place ops on non-leaf tensors",
 }

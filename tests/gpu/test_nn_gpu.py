@@ -67,6 +67,7 @@ LAYERS = {
     "Embedding": (lambda: nn.Embedding(7, 4), RNG.integers(0, 7, (3, 5))),
     "RNN": (lambda: nn.RNN(6, 8), f32(5, 3, 6)),
     "LSTM": (seq_lstm, f32(5, 3, 6)),
+    "GRU": (lambda: nn.GRU(6, 8, num_layers=2), f32(5, 3, 6)),
     "Sequential": (
         lambda: nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 2)),
         f32(4, 5),

@@ -58,6 +58,23 @@ def test_nll_loss_and_cross_entropy_match_torch(shape, tshape, ignore, weighted,
         )  # fmt: skip
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("ignore", [False, True], ids=["all", "ignore"])
+@pytest.mark.parametrize("shape, tshape", SHAPES[:3], ids=["N,C", "N,C,d1,d2", "C"])
+def test_label_smoothing_matches_torch(shape, tshape, ignore, reduction, dtype):
+    x, t, _ = _case(shape, tshape, dtype, ignore, seed=3)
+    for eps in (0.1, 1.0):
+        _run(
+            lambda a, b, _: F.cross_entropy(a, b, reduction=reduction, label_smoothing=eps),  # noqa: B023
+            lambda a, b, _: tf.cross_entropy(a, b, reduction=reduction, label_smoothing=eps),  # noqa: B023
+            x, t, None, dtype,
+        )  # fmt: skip
+    ours = nn.CrossEntropyLoss(label_smoothing=0.2, reduction=reduction)
+    theirs = torch.nn.CrossEntropyLoss(label_smoothing=0.2, reduction=reduction)
+    _run(lambda a, b, _: ours(a, b), lambda a, b, _: theirs(a, b), x, t, None, dtype)
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_nll_loss_with_every_target_ignored_matches_torch(weighted, reduction):
@@ -149,8 +166,12 @@ def test_loss_modules_name_bad_arguments():
         nn.MSELoss(reduction="average")
     with pytest.raises(ValueError, match="NLLLoss: reduction must be"):
         nn.NLLLoss(reduction="elementwise_mean")
-    with pytest.raises(NotImplementedError, match="label_smoothing"):
-        nn.CrossEntropyLoss(label_smoothing=0.1)
+    with pytest.raises(NotImplementedError, match="label_smoothing together with class weight"):
+        nn.CrossEntropyLoss(weight=course.ones(3), label_smoothing=0.1)(
+            course.zeros(2, 3), course.tensor([0, 1])
+        )
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\]"):
+        F.cross_entropy(course.zeros(2, 3), course.tensor([0, 1]), label_smoothing=1.5)
     with pytest.raises(TypeError, match="CrossEntropyLoss: weight must be a tensor"):
         nn.CrossEntropyLoss(weight=[1.0, 2.0])
     with pytest.raises(RuntimeError, match=r"mse_loss: input shape \(2,\) and target shape"):

@@ -1,4 +1,4 @@
-"""Known gap: CrossEntropyLoss(label_smoothing=0.1)."""
+"""A classifier trained with CrossEntropyLoss(label_smoothing=0.1)."""
 
 from compat.programs._common import classification
 
