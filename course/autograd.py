@@ -141,6 +141,12 @@ def _check_same_device(cls: type[Function], inputs: tuple[Tensor, ...]) -> None:
     kind = inputs[0].array.__class__
     for t in inputs:
         if t.array.__class__ is not kind:
+            odd = [t.array for t in inputs if not isinstance(t.array, backend.ARRAY_TYPES)]
+            if odd:  # e.g. a NumPy scalar wrapped by constant(): a bug in the caller, not a device
+                raise TypeError(
+                    f"{cls.__name__}: an input tensor holds a {type(odd[0]).__name__}, not a "
+                    "NumPy/CuPy array; wrap arrays only (np.asarray(value)) in course.constant"
+                )
             names = ", ".join(backend.device_of(t.array) for t in inputs)
             raise RuntimeError(
                 f"{cls.__name__}: tensors are on different devices ({names}); "

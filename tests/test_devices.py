@@ -118,3 +118,14 @@ def test_writeable_on_a_gpu_array_treats_zero_strides_as_read_only():
     assert backend.writeable(_CupyLikeArray(a[:, :1]))
     assert not backend.writeable(_CupyLikeArray(np.broadcast_to(a[0], (3, 4))))
     assert backend.writeable(_CupyLikeArray(np.broadcast_to(a[0, 0], (1, 1))))
+
+
+def test_a_tensor_holding_a_numpy_scalar_is_named_not_called_a_device_mismatch():
+    """constant() wraps what it is given; a NumPy scalar there once read as '(cpu, cpu)'."""
+    import numpy as np
+
+    import course
+
+    bad = course.constant(np.float32(2.0))
+    with pytest.raises(TypeError, match="holds a float32, not a NumPy/CuPy array"):
+        course.ones(2) * bad
