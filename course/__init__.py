@@ -13,7 +13,16 @@ malloc tuning that training and timing want is an explicit, process-wide call,
 """
 
 from course.allocator import keep_freed_memory
-from course.autograd import Function, Tensor, constant, enable_grad, is_grad_enabled, no_grad
+from course.autograd import (
+    Function,
+    Tensor,
+    constant,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+)
 from course.backend import device
 from course.creation import (
     arange,
@@ -127,7 +136,7 @@ from course.ops import (
     var,
     where,
 )
-from course.random import manual_seed
+from course.random import Generator, manual_seed
 from course.serialization import load, save
 
 clamp = clip
@@ -135,23 +144,25 @@ clamp = clip
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin", "bool",
-    "broadcast_to", "cat", "cdouble", "ceil", "cfloat", "chunk", "clamp", "clip", "complex128",
-    "complex64", "concatenate", "constant", "cos", "device", "div", "double", "dtype", "empty",
-    "empty_like", "enable_grad", "exp", "expm1", "flatten", "float", "float16", "float32",
-    "float64", "floor", "floor_divide", "from_numpy", "full", "full_like", "half", "int", "int16",
-    "int32", "int64", "int8", "is_grad_enabled", "keep_freed_memory", "linspace", "load", "log",
-    "log10", "log1p", "log2", "logspace", "long", "manual_seed", "masked_fill", "matmul", "max",
-    "maximum", "mean", "min", "minimum", "mul", "multinomial", "narrow", "neg", "no_grad", "normal",
-    "ones", "ones_like", "permute", "pow", "rand", "rand_like", "randint", "randint_like", "randn",
-    "randn_like", "randperm", "reciprocal", "relu", "remainder", "reshape", "roll", "round",
-    "rsqrt", "save", "short", "sigmoid", "sign", "sin", "split", "sqrt", "square", "squeeze",
-    "stack", "std", "sub", "sum", "t", "tanh", "tensor", "topk", "transpose", "tril", "triu",
-    "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
+    "Function", "Generator", "Tensor", "abs", "add", "amax", "amin", "arange", "argmax", "argmin",
+    "bool", "broadcast_to", "cat", "cdouble", "ceil", "cfloat", "chunk", "clamp", "clip",
+    "complex128", "complex64", "concatenate", "constant", "cos", "device", "div", "double", "dtype",
+    "empty", "empty_like", "enable_grad", "exp", "expm1", "flatten", "float", "float16", "float32",
+    "float64", "floor", "floor_divide", "from_numpy", "full", "full_like", "half", "inference_mode",
+    "int", "int16", "int32", "int64", "int8", "is_grad_enabled", "is_inference_mode_enabled",
+    "keep_freed_memory", "linspace", "load", "log", "log10", "log1p", "log2", "logspace", "long",
+    "manual_seed", "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul",
+    "multinomial", "narrow", "neg", "no_grad", "normal", "ones", "ones_like", "permute", "pow",
+    "rand", "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm", "reciprocal",
+    "relu", "remainder", "reshape", "roll", "round", "rsqrt", "save", "short", "sigmoid", "sign",
+    "sin", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "sum", "t", "tanh",
+    "tensor", "topk", "transpose", "tril", "triu", "uint8", "unsqueeze", "var", "where", "zeros",
+    "zeros_like",
 ]  # fmt: skip
 
 # The submodules, reachable after ``import course`` as torch's are (course.nn.Linear,
 # course.optim.SGD ...). Last: they import names defined above from this package.
+from course import autograd as autograd  # noqa: E402
 from course import cuda as cuda  # noqa: E402
 from course import data as data  # noqa: E402
 from course import functional as functional  # noqa: E402

@@ -14,6 +14,7 @@ op's `Function`. Tensors are created in ``course.creation`` (``course.tensor``, 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
@@ -46,6 +47,7 @@ class _GradMode:
     # when it is recorded, a tensor the count of its last in-place write: a tensor written
     # after a Function saved it is caught in backward (torch's version counter, per tensor).
     epoch = 0
+    inference = False  # inside inference_mode() (is_inference_mode_enabled)
 
 
 _mode = _GradMode()
@@ -54,6 +56,11 @@ _mode = _GradMode()
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()``."""
     return _mode.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()``."""
+    return _mode.inference
 
 
 class no_grad:  # noqa: N801 - PyTorch's name
@@ -69,10 +76,13 @@ class no_grad:  # noqa: N801 - PyTorch's name
     def __call__(self, fn: _F) -> _F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
+            with self._fresh():  # a new one per call: __enter__ keeps state on the instance
                 return fn(*args, **kwargs)
 
         return cast(_F, wrapper)
+
+    def _fresh(self) -> no_grad:
+        return type(self)()
 
 
 class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
@@ -83,12 +93,43 @@ class enable_grad(no_grad):  # noqa: N801 - PyTorch's name
         _mode.enabled = True
 
 
+class inference_mode(no_grad):  # noqa: N801 - PyTorch's name
+    """torch's ``inference_mode(mode=True)``: for course the same as ``no_grad()`` (torch also
+    skips version counting, a speed-up course has no need of); ``mode=False`` changes nothing.
+
+    A context manager and a decorator, with or without the call: ``@course.inference_mode``.
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # @inference_mode without parentheses: mode is the function
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = mode
+
+    def __enter__(self) -> None:
+        self._prev, self._prev_inference = _mode.enabled, _mode.inference
+        if self.mode:
+            _mode.enabled, _mode.inference = False, True
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled, _mode.inference = self._prev, self._prev_inference
+
+    def _fresh(self) -> no_grad:
+        return type(self)(self.mode)
+
+
 class Function:
     """One differentiable op: ``forward`` on arrays, ``backward`` to input gradients.
 
     Subclasses save what backward needs as attributes of ``self`` in ``forward``.
     ``backward(grad)`` returns one array (or None) per tensor input, in order;
     ``self.needs_grad[i]`` tells whether input ``i`` wants a gradient at all.
+
+    A subclass whose ``forward`` is a staticmethod is one of torch's instead:
+    ``forward(ctx, *args)`` and ``backward(ctx, *grads)`` on Tensors, ``ctx.save_for_backward``,
+    called as ``MyFn.apply(*args)`` (see course/custom_function.py).
     """
 
     __slots__ = ("inputs", "needs_grad", "epoch", "__dict__")
@@ -98,6 +139,15 @@ class Function:
     # Whether backward reads the values of the inputs or the output (not only their shapes):
     # then an in-place write to one of them after recording makes backward refuse.
     saves_values = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # torch's style, a static forward(ctx, ...) on Tensors, gets its own apply, chosen once
+        # here per class so that the array-style ops' apply stays as it is (the hot path).
+        if isinstance(inspect.getattr_static(cls, "forward"), staticmethod):
+            from course.custom_function import apply_with_ctx
+
+            cls.apply = classmethod(apply_with_ctx)  # type: ignore[assignment,method-assign]
 
     def forward(self, *arrays, **kwargs):
         raise NotImplementedError
@@ -617,6 +667,31 @@ class Tensor:
     def ge(self, other: Operand) -> Tensor:
         return ops.ge(self, other)
 
+    # Logical/bitwise ops on bool and integer tensors (masks): no gradient, so no Function.
+    def __and__(self, other: Operand) -> Tensor:
+        return self._bitwise("bitwise_and", other)
+
+    def __or__(self, other: Operand) -> Tensor:
+        return self._bitwise("bitwise_or", other)
+
+    def __xor__(self, other: Operand) -> Tensor:
+        return self._bitwise("bitwise_xor", other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self) -> Tensor:
+        return self._bitwise("invert")
+
+    def logical_not(self) -> Tensor:
+        return constant(backend.get_array_module(self.array).logical_not(self.array))
+
+    def _bitwise(self, ufunc: str, *other: Operand) -> Tensor:
+        arrays = [self.array] + [o.array if isinstance(o, Tensor) else o for o in other]
+        for a in arrays:
+            if getattr(a, "dtype", np.dtype(bool)).kind not in "biu":
+                raise RuntimeError(f'"{ufunc}" is only defined for bool and integer tensors')
+        return constant(getattr(backend.get_array_module(self.array), ufunc)(*arrays))
+
     # ------------------------------------------------------------- reductions
     def sum(self, dim: Dims = None, keepdim: bool = False, **aliases: Any) -> Tensor:
         return ops.sum(self, dim, keepdim, **aliases)
@@ -820,6 +895,19 @@ class Tensor:
         values = generator().uniform(a, b, size=self.shape)
         self.array[...] = backend.to_device(values.astype(self.dtype, copy=False), self.device)
         return self._wrote()
+
+    def __setitem__(self, index: Any, value: Operand) -> None:
+        """``x[index] = value``, in place (``value`` broadcast and cast to this dtype)."""
+        self._writable("x[index] = value (__setitem__)", value)
+        index, _ = ops.movement._index_data(index, self.device)
+        array = value.array if isinstance(value, Tensor) else value
+        if not isinstance(array, (int, float, complex)):  # Python numbers go in as they are
+            array = backend.to_device(array, self.device)
+        try:
+            self.array[index] = array
+        except ValueError as e:
+            raise RuntimeError(f"x[index] = value: {e}") from None
+        self._wrote()
 
     def __iadd__(self, other: Operand) -> Tensor:
         return self + other if self._in_graph(other, "+=") else self.add_(other)

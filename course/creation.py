@@ -3,7 +3,7 @@
 Names, arguments and default dtypes follow PyTorch: Python floats give float32 and
 Python ints int64; the size is given as ``zeros(2, 3)``, ``zeros((2, 3))`` or
 ``zeros(size=(2, 3))``. Random tensors come from the course generator (``course.random``),
-or from the NumPy ``generator=`` passed in.
+or from the ``generator=`` passed in (a `course.Generator`, or a NumPy Generator).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from course import backend, dtypes
 from course.autograd import Tensor
 from course.ops.movement import shape_arg
-from course.random import generator as default_generator
+from course.random import numpy_generator
 
 
 def tensor(data, dtype=None, device="cpu", requires_grad: bool = False) -> Tensor:
@@ -40,8 +40,7 @@ def _size(op: str, args: tuple, size) -> tuple[int, ...]:
         raise TypeError(f"{op}: the size must be ints, got {args!r}") from None
 
 
-def _rng(generator) -> np.random.Generator:
-    return default_generator() if generator is None else generator
+_rng = numpy_generator
 
 
 def zeros(

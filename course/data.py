@@ -24,7 +24,9 @@ import numpy as np
 
 from course import backend
 from course.autograd import Tensor
-from course.random import generator as _course_generator
+from course.random import Generator, numpy_generator
+
+AnyGenerator = Generator | np.random.Generator | None  # what generator= takes
 
 
 class Dataset:
@@ -38,6 +40,43 @@ class Dataset:
 
     def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """A stream of examples: ``iter(dataset)`` yields them (no indexing, maybe no length).
+
+    A `DataLoader` reads it in order, ``batch_size`` examples per batch; it takes no sampler
+    and no shuffle (shuffle the stream itself). course loads in the main process, so a
+    stream is read once whatever ``num_workers`` says (`get_worker_info` gives None).
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
+    def __len__(self) -> int:  # a stream may define it; without, len() fails as torch's
+        raise TypeError(f"object of type {type(self).__name__!r} has no len()")
+
+    def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """The examples of several iterable datasets, one stream after the other."""
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = list(datasets)
+
+    def __iter__(self) -> Iterator[Any]:
+        for d in self.datasets:
+            yield from d  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self.datasets)
+
+
+def get_worker_info() -> None:
+    """None: course loads in the main process, where torch's also answers None."""
+    return None
 
 
 def _raw(x) -> Any:
@@ -120,7 +159,7 @@ class ConcatDataset(Dataset):
 
 
 def random_split(
-    dataset: Dataset, lengths: Sequence[int | float], generator: np.random.Generator | None = None
+    dataset: Dataset, lengths: Sequence[int | float], generator: AnyGenerator = None
 ) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random `Subset`s of the given lengths, as torch's.
 
@@ -157,15 +196,7 @@ def random_split(
 # ----------------------------------------------------------------------------- samplers
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    if generator is None:
-        return _course_generator()  # read at each use: course.manual_seed later still counts
-    if not isinstance(generator, np.random.Generator):
-        raise TypeError(
-            f"generator must be a numpy.random.Generator (course draws from NumPy), got "
-            f"{type(generator).__name__}; leave it out to use course.manual_seed's generator"
-        )
-    return generator
+_rng = numpy_generator
 
 
 class Sampler:
@@ -198,7 +229,7 @@ class RandomSampler(Sampler):
         data_source: Sequence[Any] | Dataset,
         replacement: bool = False,
         num_samples: int | None = None,
-        generator: np.random.Generator | None = None,
+        generator: AnyGenerator = None,
     ) -> None:
         self.data_source, self.replacement, self.generator = data_source, replacement, generator
         self._num_samples = num_samples
@@ -228,7 +259,7 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given ``indices`` in a new random order every epoch."""
 
-    def __init__(self, indices: Sequence[int], generator: np.random.Generator | None = None):
+    def __init__(self, indices: Sequence[int], generator: AnyGenerator = None):
         _rng(generator)  # check its type now
         self.indices, self.generator = indices, generator
 
@@ -336,7 +367,7 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` examples as course Tensors.
 
     The order of the examples: ``shuffle=True`` draws a new permutation every epoch (every
-    ``iter(loader)``) from ``generator`` (a ``numpy.random.Generator``), from a generator
+    ``iter(loader)``) from ``generator`` (a `course.Generator`), from a generator
     seeded by ``seed`` (course's own argument), or from the course generator
     (``course.manual_seed``); ``sampler`` gives the indices instead (any finite iterable: a
     ``range``, a list, a `SubsetRandomSampler` ...), and ``batch_sampler`` gives whole
@@ -364,7 +395,7 @@ class DataLoader:
         timeout: float = 0,
         worker_init_fn: Any = None,
         multiprocessing_context: Any = None,
-        generator: np.random.Generator | None = None,
+        generator: AnyGenerator = None,
         *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
@@ -376,6 +407,19 @@ class DataLoader:
             raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
         if timeout < 0:
             raise ValueError(f"DataLoader: timeout must be >= 0, got {timeout!r}")
+        if isinstance(dataset, IterableDataset):
+            for option, value in (("shuffle", shuffle), ("sampler", sampler)):
+                if value not in (None, False):
+                    raise ValueError(
+                        f"DataLoader with IterableDataset: expected unspecified {option} "
+                        f"option, but got {option}={value!r}"
+                    )
+            if batch_sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified batch_sampler "
+                    f"option, but got batch_sampler={batch_sampler!r}"
+                )
+            shuffle = False
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -394,7 +438,9 @@ class DataLoader:
             batch_size = _check_batch_size(batch_size)
         if seed is not None and generator is not None:
             raise ValueError("DataLoader: give seed or generator, not both")
-        if sampler is None:
+        if isinstance(dataset, IterableDataset):
+            sampler = None  # the stream gives the order
+        elif sampler is None:
             if shuffle:
                 rng = np.random.default_rng(seed) if seed is not None else generator
                 sampler = RandomSampler(dataset, generator=rng)
@@ -406,6 +452,10 @@ class DataLoader:
         self.num_workers, self.pin_memory = num_workers, pin_memory
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n, b = len(self.dataset), self.batch_size  # TypeError for a stream without length
+            assert b is not None
+            return n // b if self.drop_last else math.ceil(n / b)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         n, b = len(self.sampler), self.batch_size  # type: ignore[arg-type]
@@ -417,6 +467,7 @@ class DataLoader:
             for batch in self.batch_sampler:
                 yield np.asarray(list(batch), dtype=np.int64).reshape(-1)
             return
+        assert self.sampler is not None  # only an IterableDataset has none
         order = np.fromiter(self.sampler, dtype=np.int64)  # finite, as len(loader) needs
         n, b = len(order), self.batch_size
         assert b is not None
@@ -424,7 +475,23 @@ class DataLoader:
         for start in range(0, stop, b):
             yield order[start : min(start + b, stop)]
 
+    def _stream_batches(self) -> Iterator[list[Any]]:
+        """Lists of ``batch_size`` examples read in order from an `IterableDataset`."""
+        batch: list[Any] = []
+        for example in self.dataset:  # type: ignore[attr-defined]
+            batch.append(example)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
     def __iter__(self) -> Iterator[Any]:
+        if isinstance(self.dataset, IterableDataset):
+            collate = default_collate if self.collate_fn is None else self.collate_fn
+            for examples in self._stream_batches():
+                yield collate(examples)
+            return
         source = _tensor_source(self.dataset) if self.collate_fn is None else None
         if source is None:
             collate = default_collate if self.collate_fn is None else self.collate_fn
@@ -471,8 +538,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "BatchSampler", "CharCorpus", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
-    "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
-    "default_collate", "load_digits", "load_mnist", "load_stdlib_corpus", "make_sequences",
-    "random_split",
+    "BatchSampler", "ChainDataset", "CharCorpus", "ConcatDataset", "DataLoader", "Dataset",
+    "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "Subset",
+    "SubsetRandomSampler", "TensorDataset", "default_collate", "get_worker_info", "load_digits",
+    "load_mnist", "load_stdlib_corpus", "make_sequences", "random_split",
 ]  # fmt: skip

@@ -42,7 +42,7 @@ def test_tensor_reached_through_paths_of_different_lengths():
 def test_backward_with_a_gradient_for_non_scalars():
     x = course.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     (x * 3).backward(course.tensor([[1.0, 0.0], [0.5, 2.0]]))
-    assert_close(x.grad, [[3.0, 0.0], [1.5, 6.0]], name="x.grad")
+    assert_close(x.grad, course.tensor([[3.0, 0.0], [1.5, 6.0]]), name="x.grad")
     y = course.tensor([1.0, 2.0], requires_grad=True)
     (y * y).backward(np.array([1.0, 1.0]))  # a plain array works too; dtype follows y
     assert y.grad.dtype == np.float32
@@ -89,7 +89,7 @@ def test_detach_shares_values_and_cuts_the_graph():
     assert not d.requires_grad and d.is_leaf
     y = (x * d).sum()
     y.backward()
-    assert_close(x.grad, [2.0, 4.0], name="x.grad through detach")
+    assert_close(x.grad, course.tensor([2.0, 4.0]), name="x.grad through detach")
     e = x.detach()
     e.array[0] = 10.0  # same memory, as in torch
     assert x.array[0] == 10.0
@@ -127,7 +127,9 @@ def test_graph_is_freed_after_backward_and_retain_graph_keeps_it():
     z.backward()
     x0 = np.array([1.0, 2.0])
     expected = 2 * x0 + 2 * np.exp(x0) * (1 + x0)  # y's gradient, then z's twice
-    assert_close(x.grad, expected.astype(np.float32), name="x.grad after two backward calls")
+    assert_close(
+        x.grad.numpy(), expected.astype(np.float32), name="x.grad after two backward calls"
+    )
     assert not np.allclose(first, x.grad.numpy())
 
 
@@ -205,3 +207,158 @@ def test_two_layer_mlp_loss_and_gradients_match_torch(dtype):
     expected = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y_onehot.argmax(1)))
     assert loss.dtype == dtype
     assert_close(loss, expected, name="mlp loss vs torch cross_entropy")
+
+
+# ---------------------------------------------------------- torch-style custom Functions
+def _clamped_relu(lib):
+    """The same torch-style Function written against torch or course (``lib``)."""
+
+    class ClampedReLU(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, limit):
+            assert not lib.is_grad_enabled(), "forward runs with gradients off"
+            ctx.save_for_backward(x)
+            ctx.limit = limit
+            ctx.needs = ctx.needs_input_grad
+            return x.clamp(min=0, max=limit)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            grad = grad_output.clone()
+            grad[(x < 0) | (x > ctx.limit)] = 0
+            return grad, None
+
+    return ClampedReLU
+
+
+def test_ctx_function_matches_torch():
+    x = np.random.default_rng(0).uniform(-2, 5, (4, 3)).astype(np.float32)
+    compare_with_torch(
+        lambda t: _clamped_relu(course).apply(t * 2, 3.0),
+        x,
+        torch_fn=lambda t: _clamped_relu(torch).apply(t * 2, 3.0),
+        name="ClampedReLU.apply",
+    )
+
+
+def test_ctx_function_needs_input_grad_and_graph():
+    fn = _clamped_relu(course)
+    x = course.tensor([1.0, -1.0], requires_grad=True)
+    y = fn.apply(x, 3.0)
+    assert y.requires_grad and y.grad_fn.name == "ClampedReLU"
+    assert y.grad_fn.ctx.needs == (True, False)
+    assert not fn.apply(x.detach(), 3.0).requires_grad  # no input needs grad: no graph
+    with course.no_grad():
+        assert not fn.apply(x, 3.0).requires_grad
+
+
+def test_ctx_function_with_two_outputs_and_keyword_arguments():
+    def split(lib):
+        class Split(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b, scale=2.0):
+                ctx.save_for_backward(a, b)
+                ctx.scale = scale
+                return a * b * scale, a + b
+
+            @staticmethod
+            def backward(ctx, g_prod, g_sum):
+                a, b = ctx.saved_tensors
+                return g_prod * b * ctx.scale + g_sum, g_prod * a * ctx.scale + g_sum, None
+
+        return Split
+
+    a, b = np.random.default_rng(1).standard_normal((2, 5)).astype(np.float32)
+    compare_with_torch(
+        lambda a, b: split(course).apply(a, b, scale=3.0),
+        a, b,
+        torch_fn=lambda a, b: split(torch).apply(a, b, scale=3.0),
+        name="Split.apply",
+    )  # fmt: skip
+    x = course.tensor([1.0, 2.0], requires_grad=True)
+    prod, _ = split(course).apply(x, x)  # only one output used: the other's gradient is zeros
+    prod.sum().backward()
+    assert x.grad.tolist() == [4.0, 8.0]
+
+
+def test_ctx_function_with_setup_context():
+    class Exp(course.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.exp()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(output)
+
+        @staticmethod
+        def backward(ctx, g):
+            (out,) = ctx.saved_tensors
+            return g * out
+
+    x = course.tensor([0.0, 1.0], requires_grad=True)
+    Exp.apply(x).sum().backward()
+    assert_close(x.grad.numpy(), np.exp([0.0, 1.0]).astype(np.float32))
+
+
+def test_ctx_function_backward_mistakes_are_named():
+    class Twice(course.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, g
+
+    x = course.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="TwiceBackward returned a gradient different than None"):
+        Twice.apply(x, 2.0).sum().backward()
+
+    class Short(course.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(RuntimeError, match=r"incorrect number of gradients \(expected 2, got 1\)"):
+        Short.apply(x, 2.0).sum().backward()
+
+
+def test_array_style_functions_keep_the_plain_apply():
+    # The ops' hot path: only a static forward gets the ctx-style apply.
+    from course.ops.elementwise import Add
+
+    assert Add.apply.__func__ is course.Function.apply.__func__
+    assert course.autograd.Function is course.Function
+
+
+def test_inference_mode_is_no_grad_as_context_and_decorator():
+    x = course.ones(2, requires_grad=True)
+    with course.inference_mode():
+        assert course.is_inference_mode_enabled() and not (x * 2).requires_grad
+    with course.inference_mode(False):
+        assert (x * 2).requires_grad and not course.is_inference_mode_enabled()
+
+    @course.inference_mode
+    def bare():
+        return (x * 2).requires_grad
+
+    @course.inference_mode()
+    def called():
+        return (x * 2).requires_grad
+
+    assert not bare() and not called() and (x * 2).requires_grad
+
+
+def test_enable_grad_as_a_decorator_enables():
+    @course.enable_grad()
+    def inside():
+        return course.is_grad_enabled()
+
+    with course.no_grad():
+        assert inside()

@@ -311,3 +311,69 @@ def test_a_split_of_a_gpu_dataset_batches_on_the_gpu():
     want = [train.indices[i] for i in [5, 0, 3, 1, 2]]
     assert labels(batches) == want
     np.testing.assert_array_equal(batches[0][0].numpy()[:, 0], want[:4])
+
+
+# ------------------------------------------------------------------ IterableDataset
+def stream(lib, n, sized=False):
+    class Stream(lib.IterableDataset):
+        def __iter__(self):
+            for i in range(n):
+                yield np.full(2, i, np.float32), i
+
+    class SizedStream(Stream):
+        def __len__(self):
+            return n
+
+    return SizedStream() if sized else Stream()
+
+
+@pytest.mark.parametrize("batch_size, drop_last", [(3, False), (3, True), (5, False), (1, True)])
+def test_iterable_dataset_batches_match_torch(batch_size, drop_last):
+    options = {"batch_size": batch_size, "drop_last": drop_last}
+    assert_same_batches(
+        cud.DataLoader(stream(cud, 10, sized=True), **options),
+        tud.DataLoader(stream(tud, 10, sized=True), **options),
+    )
+
+
+def test_iterable_dataset_with_collate_fn_and_chain():
+    def collate(examples):
+        return [label for _, label in examples]
+
+    ours = cud.DataLoader(stream(cud, 3) + stream(cud, 2), batch_size=2, collate_fn=collate)
+    theirs = tud.DataLoader(stream(tud, 3) + stream(tud, 2), batch_size=2, collate_fn=collate)
+    assert list(ours) == list(theirs) == [[0, 1], [2, 0], [1]]
+    with pytest.raises(TypeError):  # a stream without __len__ has no length, as in torch
+        len(cud.DataLoader(stream(cud, 3)))
+
+
+@pytest.mark.parametrize(
+    "option, value", [("shuffle", True), ("sampler", [0, 1]), ("batch_sampler", [[0]])]
+)
+def test_iterable_dataset_refuses_an_order_as_torch(option, value):
+    message = f"DataLoader with IterableDataset: expected unspecified {option} option"
+    for lib in (cud, tud):
+        with pytest.raises(ValueError, match=message):
+            lib.DataLoader(stream(lib, 3), **{option: value})
+
+
+# ------------------------------------------------------------------ Generator
+def test_generator_makes_splits_and_shuffles_repeatable_and_independent():
+    def split(seed):
+        course.manual_seed(seed)  # the global seed must not matter
+        g = course.Generator().manual_seed(42)
+        return [s.indices for s in cud.random_split(range(10), [6, 4], generator=g)]
+
+    first, second = split(0)
+    assert split(1) == [first, second]
+    assert sorted(first + second) == list(range(10))
+    assert split(0) != [s.indices for s in cud.random_split(range(10), [6, 4])]
+
+    def order(seed):
+        g = course.Generator().manual_seed(seed)
+        loader = DataLoader(TensorDataset(np.arange(8)), batch_size=8, shuffle=True, generator=g)
+        return [batch[0].tolist() for batch in loader] + [next(iter(loader))[0].tolist()]
+
+    assert order(3) == order(3) and order(3)[0] != order(3)[1]  # a new order each epoch
+    with pytest.raises(TypeError, match="generator must be a course.Generator"):
+        cud.RandomSampler(range(3), generator=torch.Generator())

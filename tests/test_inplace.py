@@ -198,3 +198,26 @@ def test_gradient_of_a_zero_dim_leaf_is_a_tensor_like_any_other():
         (wt * wt * 3).backward()
     assert isinstance(w.grad.array, np.ndarray) and w.grad.shape == ()
     same(w.grad * 0.1, wt.grad * 0.1, "a 0-d gradient times a number")
+
+
+def test_setitem_matches_torch():
+    ours, theirs = pair(3, 4)
+    for index, value in [((0, 1), 5.0), (slice(1, 3), -1.0), ((slice(None), 2), [1.0, 2.0, 3.0])]:
+        ours[index] = value
+        theirs[index] = torch.tensor(value) if isinstance(value, list) else value
+    mask = ours > 0
+    ours[mask] = 0
+    theirs[theirs > 0] = 0
+    same(ours, theirs, "x[index] = value")
+
+
+def test_setitem_into_a_graph_tensor_names_the_missing_feature():
+    x = course.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        x[0] = 0
+    y = x * 2
+    with pytest.raises(RuntimeError, match="__setitem__.*not supported by course.*rebases"):
+        y[0] = 0
+    with course.no_grad():
+        x[0] = 5
+    assert x.tolist() == [5.0, 1.0, 1.0]

@@ -8,11 +8,10 @@ import numpy as np
 
 from course import functional as F  # noqa: N812 - PyTorch's convention
 from course import ops
-from course.autograd import Tensor, constant
-from course.backend import get_array_module
+from course.autograd import Tensor
 from course.nn import init
 from course.nn.module import Module, Parameter
-from course.ops.conv import int_pair
+from course.ops.conv import _padding_of, int_pair
 
 
 def _empty(*shape: int, order: Literal["C", "F"] = "C") -> Parameter:
@@ -72,21 +71,12 @@ class Conv2d(Module):
         self.kernel_size = int_pair(kernel_size, "Conv2d: kernel_size")
         self.stride = int_pair(stride, "Conv2d: stride")
         self.dilation = int_pair(dilation, "Conv2d: dilation")
-        self.padding_mode = padding if isinstance(padding, str) else None
-        # 'same' pads total d * (k - 1) per dim, the odd one on the bottom/right, as torch:
-        # conv2d pads both sides alike, so forward adds that one extra row or column.
-        self._extra = (0, 0)
-        if padding == "valid":
-            padding = 0
-        elif padding == "same":
-            if self.stride != (1, 1):
-                raise ValueError("Conv2d: padding='same' needs stride 1 (as in torch)")
-            total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-            padding = (total[0] // 2, total[1] // 2)
-            self._extra = (total[0] % 2, total[1] % 2)
-        elif isinstance(padding, str):
-            raise ValueError(f"Conv2d: padding must be 'same', 'valid' or ints, not {padding!r}")
-        self.padding = int_pair(padding, "Conv2d: padding")
+        self.padding_mode = padding_mode
+        if isinstance(padding, str):  # 'same' or 'valid', kept as torch keeps it
+            _padding_of(padding, self.kernel_size, self.stride, self.dilation)  # check it now
+            self.padding: tuple[int, int] | str = padding
+        else:
+            self.padding = int_pair(padding, "Conv2d: padding")
         self.weight = _empty(out_channels, in_channels, *self.kernel_size)
         self.bias = _empty(out_channels) if bias else None
         self.register_parameter("bias", self.bias)
@@ -99,8 +89,6 @@ class Conv2d(Module):
                 f"{self!r}: expected input (N, {self.in_channels}, H, W), got shape "
                 f"{tuple(x.shape)}"
             )
-        if self._extra != (0, 0):
-            x = _pad_bottom_right(x, self._extra)
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
@@ -108,8 +96,8 @@ class Conv2d(Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}"
         )
-        if self.padding_mode is not None:
-            s += f", padding={self.padding_mode}"
+        if isinstance(self.padding, str):
+            s += f", padding={self.padding}"
         elif self.padding != (0, 0):
             s += f", padding={self.padding}"
         if self.dilation != (1, 1):
@@ -117,40 +105,76 @@ class Conv2d(Module):
         return s + ("" if self.bias is not None else ", bias=False")
 
 
-def _pad_bottom_right(x: Tensor, extra: tuple[int, int]) -> Tensor:
-    """x (N, C, H, W) with extra[0] zero rows below and extra[1] zero columns on the right."""
-    xp = get_array_module(x.array)
-    for dim, n in ((2, extra[0]), (3, extra[1])):
-        if n:
-            shape = list(x.shape)
-            shape[dim] = n
-            x = ops.cat([x, constant(xp.zeros(shape, dtype=x.dtype))], dim)
-    return x
-
-
 class _Pool(Module):
-    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
-        self.padding = padding
+        self.padding, self.ceil_mode = padding, ceil_mode
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}" + (
+            ", ceil_mode=True" if self.ceil_mode else ""
+        )
 
 
 class MaxPool2d(_Pool):
-    """Max over windows of kernel_size (stride defaults to kernel_size)."""
+    """Max over windows of kernel_size (stride defaults to kernel_size); ``ceil_mode`` keeps
+    a last, partial window."""
+
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        dilation=1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        if int_pair(dilation, "MaxPool2d: dilation") != (1, 1) or return_indices:
+            raise NotImplementedError(
+                "MaxPool2d: dilation other than 1 and return_indices=True are not implemented"
+            )
+        self.dilation, self.return_indices = dilation, return_indices
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            ceil_mode=self.ceil_mode,
+            return_indices=self.return_indices,
+        )
 
 
 class AvgPool2d(_Pool):
     """Mean over windows of kernel_size (stride defaults to kernel_size)."""
 
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.avg_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
 
 class Flatten(Module):

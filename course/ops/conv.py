@@ -13,13 +13,23 @@ Each `Function` is followed by its checked lowercase wrapper (``conv2d``, ``max_
 
 from __future__ import annotations
 
-from course.autograd import Function, Tensor
+from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
+from course.ops.movement import cat
 
 
 def out_size(size: int, k: int, stride: int, padding: int, dilation: int = 1) -> int:
     """Output length of a sliding window: floor((size + 2p - d(k-1) - 1) / s) + 1."""
     return (size + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+
+
+def pool_out_size(size: int, k: int, stride: int, padding: int, ceil_mode: bool) -> int:
+    """Output length of pooling; ``ceil_mode`` rounds up, keeping a last window that starts
+    inside the input or its left padding, as torch."""
+    if not ceil_mode:
+        return out_size(size, k, stride, padding)
+    n = -(-(size + 2 * padding - k) // stride) + 1
+    return n - 1 if (n - 1) * stride >= size + padding else n
 
 
 def int_pair(v, name: str) -> tuple[int, int]:
@@ -98,11 +108,32 @@ class Conv2d(Function):
 
 
 def conv2d(
-    x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride=1,
+    padding: int | tuple[int, int] | str = 0,
+    dilation=1,
+    groups: int = 1,
 ) -> Tensor:
-    """2-D cross-correlation of x (N, C, H, W) with weight (Cout, C, kh, kw), plus bias."""
-    stride, padding = int_pair(stride, "conv2d: stride"), int_pair(padding, "conv2d: padding")
-    dilation = int_pair(dilation, "conv2d: dilation")
+    """2-D cross-correlation of x (N, C, H, W) with weight (Cout, C, kh, kw), plus bias.
+
+    ``padding`` is ints, ``'valid'`` (none) or ``'same'`` (output as large as the input,
+    stride 1 only; an odd total padding puts the extra row and column bottom/right, as torch).
+    """
+    if groups != 1:
+        raise NotImplementedError("conv2d: groups other than 1 are not implemented")
+    stride, dilation = int_pair(stride, "conv2d: stride"), int_pair(dilation, "conv2d: dilation")
+    if isinstance(padding, str):
+        if x.ndim != 4 or weight.ndim != 4:  # checked below; the kernel size is needed here
+            raise RuntimeError(
+                f"conv2d: needs 4-D input and weight, got shapes "
+                f"{tuple(x.shape)} and {tuple(weight.shape)}"
+            )
+        padding, extra = _padding_of(padding, weight.shape[2:], stride, dilation)
+        if extra != (0, 0):
+            x = _pad_bottom_right(x, extra)
+    padding = int_pair(padding, "conv2d: padding")
     if x.ndim != 4 or weight.ndim != 4:
         raise RuntimeError(
             f"conv2d: needs a 4-D input (N, C, H, W) and weight (Cout, C, kh, kw), got "
@@ -123,6 +154,31 @@ def conv2d(
     if bias is None:
         return Conv2d.apply(x, weight, **geometry)
     return Conv2d.apply(x, weight, bias, **geometry)
+
+
+def _padding_of(name: str, kernel, stride, dilation) -> tuple[tuple[int, int], tuple[int, int]]:
+    """padding='valid' or 'same' as (padding on both sides, extra bottom/right)."""
+    if name == "valid":
+        return (0, 0), (0, 0)
+    if name != "same":
+        raise ValueError(f"conv2d: padding must be 'same', 'valid' or ints, not {name!r}")
+    if stride != (1, 1):
+        raise ValueError("conv2d: padding='same' needs stride 1 (as in torch)")
+    # 'same' pads d * (k - 1) per dim in total; conv2d pads both sides alike, so an odd
+    # total puts its one extra row or column bottom/right (as torch).
+    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    return (total[0] // 2, total[1] // 2), (total[0] % 2, total[1] % 2)
+
+
+def _pad_bottom_right(x: Tensor, extra: tuple[int, int]) -> Tensor:
+    """x (N, C, H, W) with extra[0] zero rows below and extra[1] zero columns on the right."""
+    xp = get_array_module(x.array)
+    for dim, n in ((2, extra[0]), (3, extra[1])):
+        if n:
+            shape = list(x.shape)
+            shape[dim] = n
+            x = cat([x, constant(xp.zeros(shape, dtype=x.dtype))], dim)
+    return x
 
 
 def _col2im_stride1(gbuf, g, w_k, kernel, dilation):
@@ -193,13 +249,15 @@ def _tiles(buf, kernel, stride, padding, out_hw, axes):
     return buf.reshape(buf.shape[:a] + (ho, kh, wo, kw) + buf.shape[a + 2 :])
 
 
-def _padded(xf, axes, padding, fill):
-    if not any(padding):
+def _padded(xf, axes, padding, fill, extra=(0, 0)):
+    """xf with ``padding`` elements of ``fill`` on both sides of ``axes``, and ``extra``
+    more at their ends (the last windows of ceil_mode)."""
+    if not any(padding) and not any(extra):
         return xf
     xp = get_array_module(xf)
     shape, index = list(xf.shape), [slice(None)] * 4
-    for ax, p in zip(axes, padding):
-        shape[ax] += 2 * p
+    for ax, p, e in zip(axes, padding, extra):
+        shape[ax] += 2 * p + e
         index[ax] = slice(p, p + xf.shape[ax])
     buf = xp.full(shape, fill, dtype=xf.dtype)
     buf[tuple(index)] = xf
@@ -213,7 +271,7 @@ def _unpadded(buf, axes, padding, shape):
     return buf[tuple(index)]
 
 
-def _pool(fn, name, x, kernel_size, stride, padding) -> Tensor:
+def _pool(fn, name, x, kernel_size, stride, padding, ceil_mode=False) -> Tensor:
     """The checks max_pool2d and avg_pool2d share, then ``fn.apply``."""
     kernel = int_pair(kernel_size, f"{name}: kernel_size")
     stride = kernel if stride is None else int_pair(stride, f"{name}: stride")
@@ -224,19 +282,27 @@ def _pool(fn, name, x, kernel_size, stride, padding) -> Tensor:
         raise RuntimeError(f"{name}: padding {padding} must be at most half the kernel {kernel}")
     if any(out_size(n, k, s, p) < 1 for n, k, s, p in zip(x.shape[2:], kernel, stride, padding)):
         raise RuntimeError(f"{name}: kernel {kernel} does not fit input of shape {tuple(x.shape)}")
+    if ceil_mode:
+        return fn.apply(x, kernel=kernel, stride=stride, padding=padding, ceil_mode=True)
     return fn.apply(x, kernel=kernel, stride=stride, padding=padding)
 
 
 class MaxPool2d(Function):
     """out = max over each window; the gradient goes to the first maximum, as PyTorch."""
 
-    def forward(self, x, kernel, stride, padding):
+    def forward(self, x, kernel, stride, padding, ceil_mode=False):
         xp = get_array_module(x)
         (kh, kw), (py, px) = kernel, padding
-        ho, wo = out_size(x.shape[2], kh, stride[0], py), out_size(x.shape[3], kw, stride[1], px)
+        ho = pool_out_size(x.shape[2], kh, stride[0], py, ceil_mode)
+        wo = pool_out_size(x.shape[3], kw, stride[1], px, ceil_mode)
         perm, inverse, axes = _frame(x)
         xf = x.transpose(perm)
-        buf = _padded(xf, axes, padding, -xp.inf)
+        # ceil_mode's last windows may run past the padding: -inf there too (never the max)
+        extra = [
+            max(0, (n - 1) * s + k - size - 2 * p)
+            for n, s, k, size, p in zip((ho, wo), stride, kernel, x.shape[2:], padding)
+        ]
+        buf = _padded(xf, axes, padding, -xp.inf, extra)
         out = xp.ascontiguousarray(_window(buf, 0, 0, ho, wo, stride, axes))
         for k in range(1, kh * kw):
             xp.maximum(out, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=out)
@@ -297,9 +363,22 @@ class MaxPool2d(Function):
         return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
 
 
-def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    """Max over each kernel window (stride defaults to the kernel size)."""
-    return _pool(MaxPool2d, "max_pool2d", x, kernel_size, stride, padding)
+def max_pool2d(
+    x: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor:
+    """Max over each kernel window (stride defaults to the kernel size); ``ceil_mode`` rounds
+    the output size up, so a last, partial window covers the input's end."""
+    if int_pair(dilation, "max_pool2d: dilation") != (1, 1):
+        raise NotImplementedError("max_pool2d: dilation other than 1 is not implemented")
+    if return_indices:
+        raise NotImplementedError("max_pool2d: return_indices=True is not implemented")
+    return _pool(MaxPool2d, "max_pool2d", x, kernel_size, stride, padding, ceil_mode)
 
 
 class AvgPool2d(Function):
@@ -333,6 +412,21 @@ class AvgPool2d(Function):
         return gbuf[:, :, py : py + h, px : px + w] if py or px else gbuf
 
 
-def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+def avg_pool2d(
+    x: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
     """Mean over each kernel window (stride defaults to the kernel size)."""
+    for option, value, default in (
+        ("ceil_mode", ceil_mode, False),
+        ("count_include_pad", count_include_pad, True),
+        ("divisor_override", divisor_override, None),
+    ):
+        if value != default:
+            raise NotImplementedError(f"avg_pool2d: {option}={value!r} is not implemented")
     return _pool(AvgPool2d, "avg_pool2d", x, kernel_size, stride, padding)

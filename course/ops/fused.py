@@ -215,22 +215,27 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...), integer target.
+    """mean_i -log softmax(input_i)[target_i]; input (N, C) or (N, C, d1, ...).
 
-    With class ``weight`` it is nll_loss(log_softmax(input)), torch's definition (the mean
-    divides by the summed weights of the targets); with ``label_smoothing`` see
-    `_smoothed_cross_entropy`."""
+    ``target`` holds class indices (integers, input's shape without C) or class probabilities
+    (floats, input's shape; see `_soft_cross_entropy`). With class ``weight`` it is
+    nll_loss(log_softmax(input)), torch's definition (the mean divides by the summed weights
+    of the targets); with ``label_smoothing`` see `_smoothed_cross_entropy`."""
     _check_reduction("cross_entropy", reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    t = target.array if isinstance(target, Tensor) else target
+    if tuple(t.shape) == tuple(input.shape) and t.dtype.kind == "f":
+        if ignore_index >= 0:
+            raise RuntimeError(
+                "cross_entropy: ignore_index is not supported for floating point target "
+                "(class probabilities)"
+            )
+        return _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
     if label_smoothing:
-        if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(
-                f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}"
-            )
-        if weight is not None:
-            raise NotImplementedError(
-                "cross_entropy: label_smoothing together with class weight is not implemented"
-            )
-        return _smoothed_cross_entropy(input, target, ignore_index, reduction, label_smoothing)
+        return _smoothed_cross_entropy(
+            input, target, weight, ignore_index, reduction, label_smoothing
+        )
     if weight is not None:
         logp = log_softmax(input, dim=1 if input.ndim > 1 else 0)
         return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
@@ -243,23 +248,52 @@ def cross_entropy(
     return out
 
 
-def _smoothed_cross_entropy(input, target, ignore_index, reduction, eps) -> Tensor:
-    """torch's label smoothing: each target keeps 1 - eps of its probability mass and eps is
-    spread evenly over the C classes, so the loss per row is (1 - eps) * NLL + eps * mean_c
-    -log p_c. Rows whose target is ``ignore_index`` count for nothing, in the mean too."""
+def _class_axis(input: Tensor, w: Array) -> Array:
+    """Class weights ``w`` (C,) shaped to broadcast along input's class dim (dim 1, or 0)."""
+    return w.reshape((-1,) + (1,) * (input.ndim - 2)) if input.ndim > 1 else w
+
+
+def _soft_cross_entropy(input, target, weight, reduction, eps) -> Tensor:
+    """Probability targets p (input's shape): -sum_c w_c p_c log softmax(input)_c per sample,
+    p first smoothed to (1 - eps) p + eps / C. The mean divides by the number of samples
+    (not by the weights), as torch."""
     dim = 1 if input.ndim > 1 else 0
     logp = log_softmax(input, dim=dim)
-    nll = nll_loss(logp, target, ignore_index=ignore_index, reduction="none")
-    xp = get_array_module(input.array)
-    t = target.array if isinstance(target, Tensor) else xp.asarray(target)
-    kept = constant(xp.asarray(t != ignore_index, dtype=input.array.dtype))
-    losses = (nll * (1 - eps) - logp.mean(dim) * eps) * kept
+    p = target if isinstance(target, Tensor) else constant(target)
+    if eps:
+        p = p * (1 - eps) + eps / input.shape[dim]
+    terms = logp * p
+    w = _class_weight("cross_entropy", weight, input)
+    if w is not None:
+        terms = terms * constant(_class_axis(input, w))
+    losses = -terms.sum(dim)
     if reduction == "none":
         return losses
-    if reduction == "sum":
-        return losses.sum()
-    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: NaN, as torch
-        return losses.sum() / kept.sum()
+    return losses.sum() if reduction == "sum" else losses.mean()
+
+
+def _smoothed_cross_entropy(input, target, weight, ignore_index, reduction, eps) -> Tensor:
+    """torch's label smoothing: each target keeps 1 - eps of its probability mass and eps is
+    spread evenly over the C classes, so the loss is (1 - eps) * NLL + eps / C * smooth, with
+    smooth = -sum_c w_c log p_c per sample. Samples whose target is ``ignore_index`` count for
+    nothing; the mean of smooth divides by the count of the others, or by their summed class
+    weights when ``weight`` is given (as nll_loss's mean does)."""
+    dim = 1 if input.ndim > 1 else 0
+    logp = log_softmax(input, dim=dim)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    xp = get_array_module(input.array)
+    t = target.array if isinstance(target, Tensor) else xp.asarray(target)
+    kept = xp.asarray(t != ignore_index)  # an array even for one 0-d target
+    w = _class_weight("cross_entropy", weight, input)
+    terms = logp if w is None else logp * constant(_class_axis(input, w))
+    smooth = (-terms.sum(dim)).masked_fill(constant(xp.asarray(~kept)), 0.0)
+    if reduction == "mean":
+        counted = xp.count_nonzero(kept) if w is None else w[t[kept]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: NaN, as torch
+            smooth = smooth.sum() / constant(xp.asarray(counted, dtype=input.array.dtype))
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - eps) + smooth * (eps / input.shape[dim])
 
 
 class NLLLoss(Function):

@@ -166,10 +166,6 @@ def test_loss_modules_name_bad_arguments():
         nn.MSELoss(reduction="average")
     with pytest.raises(ValueError, match="NLLLoss: reduction must be"):
         nn.NLLLoss(reduction="elementwise_mean")
-    with pytest.raises(NotImplementedError, match="label_smoothing together with class weight"):
-        nn.CrossEntropyLoss(weight=course.ones(3), label_smoothing=0.1)(
-            course.zeros(2, 3), course.tensor([0, 1])
-        )
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\]"):
         F.cross_entropy(course.zeros(2, 3), course.tensor([0, 1]), label_smoothing=1.5)
     with pytest.raises(TypeError, match="CrossEntropyLoss: weight must be a tensor"):
@@ -202,3 +198,54 @@ def test_textbook_training_loop_gives_torchs_losses():
             losses[lib].append(loss.item())
     np.testing.assert_allclose(losses["course"], losses["torch"], rtol=1e-5)
     assert losses["course"][-1] < losses["course"][0], "the loss goes down"
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["plain", "weight"])
+@pytest.mark.parametrize("eps", [0.0, 0.25])
+@pytest.mark.parametrize("shape", [(6, 5), (3, 4, 2, 3), (5,)], ids=["N,C", "N,C,d1,d2", "C"])
+def test_cross_entropy_with_probability_targets_matches_torch(shape, eps, weighted, reduction):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape).astype(np.float32)
+    dim = 1 if len(shape) > 1 else 0
+    p = rng.random(shape).astype(np.float32)
+    p /= p.sum(dim, keepdims=True)
+    w = rng.uniform(0.1, 2.0, shape[dim]).astype(np.float32) if weighted else None
+    options = {"reduction": reduction, "label_smoothing": eps}
+    _run(
+        lambda a, b, c: F.cross_entropy(a, b, c, **options),
+        lambda a, b, c: tf.cross_entropy(a, b, c, **options),
+        x, p, w, np.float32,
+    )  # fmt: skip
+    ours = nn.CrossEntropyLoss(None if w is None else course.tensor(w), **options)
+    theirs = torch.nn.CrossEntropyLoss(None if w is None else torch.tensor(w), **options)
+    _run(lambda a, b, _: ours(a, b), lambda a, b, _: theirs(a, b), x, p, None, np.float32)
+
+
+def test_probability_targets_get_a_gradient_too():
+    rng = np.random.default_rng(2)
+    x, p = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    xc, pc = course.tensor(x, requires_grad=True), course.tensor(p, requires_grad=True)
+    xt, pt = torch.tensor(x, requires_grad=True), torch.tensor(p, requires_grad=True)
+    F.cross_entropy(xc, pc).backward()
+    tf.cross_entropy(xt, pt).backward()
+    assert_close(pc.grad, pt.grad, name="gradient of the target")
+
+
+def test_probability_targets_refuse_ignore_index():
+    x = course.zeros(2, 3)
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point"):
+        F.cross_entropy(x, course.ones(2, 3) / 3, ignore_index=0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("ignore", [False, True], ids=["all", "ignore"])
+@pytest.mark.parametrize("shape, tshape", SHAPES[:3], ids=["N,C", "N,C,d1,d2", "C"])
+def test_label_smoothing_with_class_weight_matches_torch(shape, tshape, ignore, reduction):
+    x, t, w = _case(shape, tshape, np.float32, ignore, seed=5)
+    for eps in (0.1, 1.0):
+        _run(
+            lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction, label_smoothing=eps),  # noqa: B023
+            lambda a, b, c: tf.cross_entropy(a, b, c, reduction=reduction, label_smoothing=eps),  # noqa: B023
+            x, t, w, np.float32,
+        )  # fmt: skip

@@ -8,6 +8,7 @@ import torch
 
 import course
 import course.functional as F  # noqa: N812 - PyTorch's convention
+from course.testing import compare_with_torch
 
 pytestmark = pytest.mark.lesson04
 
@@ -168,3 +169,73 @@ def test_conv2d_many_channels_take_the_window_view_path(stride, padding, dilatio
     (out_t * out_t).sum().backward()
     for ours, theirs, name in ((x, xt, "x"), (w, wt, "weight"), (b, bt, "bias")):
         _check(ours.grad, theirs.grad, atol=1e-3, what=f"grad of {name}")
+
+
+@pytest.mark.parametrize(
+    "k,stride,padding",
+    [
+        (2, 2, 0),
+        (3, 2, 0),
+        (3, 2, 1),
+        (2, 3, 0),
+        (3, 3, 1),
+        (2, 2, 1),
+        (3, 1, 1),
+        ((2, 3), (2, 1), 0),
+    ],
+)
+@pytest.mark.parametrize("size", [(5, 5), (7, 6)])
+def test_max_pool2d_ceil_mode_matches_torch(k, stride, padding, size):
+    # compare_with_torch also checks the input gradient, ties included (integer inputs)
+    rng = np.random.default_rng(sum(size))
+    x = rng.integers(0, 4, (2, 3, *size)).astype(np.float32)
+    options = {"stride": stride, "padding": padding, "ceil_mode": True}
+    compare_with_torch(
+        lambda t: F.max_pool2d(t, k, **options),
+        x,
+        torch_fn=lambda t: torch.nn.functional.max_pool2d(t, k, **options),
+        name=f"max_pool2d(k={k}, {options})",
+    )
+    compare_with_torch(
+        course.nn.MaxPool2d(k, stride, padding, ceil_mode=True),
+        x,
+        torch_fn=torch.nn.MaxPool2d(k, stride, padding, ceil_mode=True),
+        name="nn.MaxPool2d(ceil_mode=True)",
+    )
+
+
+def test_pooling_options_course_lacks_are_named():
+    x = course.zeros(1, 1, 4, 4)
+    with pytest.raises(NotImplementedError, match="avg_pool2d: ceil_mode=True"):
+        F.avg_pool2d(x, 2, ceil_mode=True)
+    with pytest.raises(NotImplementedError, match="return_indices"):
+        F.max_pool2d(x, 2, return_indices=True)
+    with pytest.raises(NotImplementedError, match="dilation"):
+        course.nn.MaxPool2d(2, dilation=2)
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("kernel,dilation", [(3, 1), (4, 1), ((2, 3), 1), (3, 2), ((2, 4), (1, 2))])
+def test_conv2d_string_padding_matches_torch(padding, kernel, dilation):
+    rng = np.random.default_rng(4)
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    x = rng.standard_normal((2, 3, 9, 8)).astype(np.float32)
+    w = rng.standard_normal((4, 3, kh, kw)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    compare_with_torch(
+        lambda x, w, b: F.conv2d(x, w, b, padding=padding, dilation=dilation),
+        x, w, b,
+        torch_fn=lambda x, w, b: torch.nn.functional.conv2d(
+            x, w, b, padding=padding, dilation=dilation
+        ),
+        atol=1e-4,
+        name=f"conv2d(padding={padding!r}, kernel={kernel}, dilation={dilation})",
+    )  # fmt: skip
+
+
+def test_conv2d_string_padding_errors_name_the_option():
+    x, w = course.zeros(1, 1, 5, 5), course.zeros(1, 1, 3, 3)
+    with pytest.raises(ValueError, match="padding='same' needs stride 1"):
+        F.conv2d(x, w, padding="same", stride=2)
+    with pytest.raises(ValueError, match="not 'full'"):
+        F.conv2d(x, w, padding="full")

@@ -101,3 +101,24 @@ def test_normal_forms():
         course.normal(0.0, 1.0)
     with pytest.raises(RuntimeError, match="std must be >= 0"):
         course.normal(course.zeros(2), -1.0)
+
+
+def test_generator_is_repeatable_and_independent_of_the_global_seed():
+    def draws(seed):
+        g = course.Generator().manual_seed(seed)
+        course.manual_seed(seed + 1)  # moving the global generator changes nothing
+        return [
+            course.randperm(6, generator=g).tolist(),
+            course.randn(3, generator=g).tolist(),
+            course.rand(2, generator=g).tolist(),
+            course.randint(0, 9, (4,), generator=g).tolist(),
+            course.multinomial(course.ones(5), 2, generator=g).tolist(),
+        ]
+
+    assert draws(0) == draws(0) and draws(0) != draws(1)
+    g = course.Generator()
+    assert g.initial_seed() == torch.Generator().initial_seed()
+    assert g.manual_seed(5) is g and g.initial_seed() == 5
+    state = g.get_state()
+    first = course.rand(3, generator=g).tolist()
+    assert course.rand(3, generator=g.set_state(state)).tolist() == first

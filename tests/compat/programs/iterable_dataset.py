@@ -1,4 +1,4 @@
-"""Known gap: a streaming IterableDataset fed to a DataLoader."""
+"""A streaming IterableDataset fed to a DataLoader."""
 
 import numpy as np
 

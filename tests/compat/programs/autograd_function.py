@@ -1,4 +1,4 @@
-"""Known gap: a custom torch.autograd.Function in torch's ctx style (static forward/backward)."""
+"""A custom torch.autograd.Function in ctx style: static forward/backward, save_for_backward."""
 
 from compat.programs._common import regression
 
