@@ -20,9 +20,18 @@ c.ExecutePreprocessor.timeout = 120
 # than asked to exit: measured here, a graceful shutdown cost 1.2 s of a 4.6 s grade.
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
-# Every generated stub looks the same; solution markers outside answer cells are an error.
-c.ClearSolutions.code_stub = {"python": "raise NotImplementedError()"}
+# Each stub names its exercise (autograder/stubs.py): NamedStubs takes ClearSolutions' place in
+# nbgrader's list; solution markers outside answer cells are an error.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+from autograder.stubs import STUB, NamedStubs  # noqa: E402
+
+c.ClearSolutions.code_stub = {"python": STUB}
 c.ClearSolutions.enforce_metadata = True
+c.GenerateAssignment.preprocessors = [
+    NamedStubs if p.__name__ == "ClearSolutions" else p
+    for p in GenerateAssignment.class_traits()["preprocessors"].default()
+]
 
 # A learner who deletes a test cell still gets it graded (not left for manual grading).
 c.OverwriteCells.add_missing_cells = True

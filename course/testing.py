@@ -70,15 +70,113 @@ def _index(flat: int, shape) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
 
 
-def assert_close(
-    actual, expected, atol: float | None = None, rtol: float | None = None, name: str = "value"
-) -> None:
-    """Assert |actual - expected| <= atol + rtol * |expected| elementwise, with equal shapes.
+def _is_array(x) -> bool:
+    """A NumPy or CuPy ndarray (CuPy's is recognised without importing CuPy)."""
+    return isinstance(x, np.ndarray) or type(x).__module__.startswith("cupy")
 
-    Accepts course Tensors, torch tensors, NumPy arrays and numbers. Default tolerances come
-    from ``expected``'s dtype (exact for integers and bools). NaNs must sit at the same places.
+
+def _is_torch(x) -> bool:
+    return type(x).__module__.startswith("torch") and hasattr(x, "detach")
+
+
+def _kind(x) -> str:
+    """What ``x`` is, in the words a failure message uses."""
+    if isinstance(x, Tensor):
+        return "a course Tensor"
+    if _is_array(x):
+        return "an ndarray"
+    if _is_torch(x):
+        return "a torch tensor"
+    if isinstance(x, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(x, (int, np.integer)):
+        return "an int"
+    if isinstance(x, (float, np.floating)):
+        return "a float"
+    return f"a {type(x).__name__}"
+
+
+def _check_type(actual, expected, name: str) -> None:
+    """``actual`` must be the kind of thing ``expected`` is, before anything compares values:
+    an object whose ``==`` says yes to everything (or that fakes NumPy's protocols) fails here."""
+    if isinstance(expected, Tensor):
+        ok = isinstance(actual, Tensor)
+    elif _is_array(expected):
+        ok = _is_array(actual)
+    elif _is_torch(expected):  # the oracle: course's answer may be a Tensor or an array
+        ok = isinstance(actual, Tensor) or _is_torch(actual) or _is_array(actual)
+    elif isinstance(expected, (bool, np.bool_)):
+        ok = isinstance(actual, (bool, np.bool_))
+    elif isinstance(expected, (int, np.integer)):
+        ok = isinstance(actual, (int, np.integer)) and not isinstance(actual, (bool, np.bool_))
+    elif isinstance(expected, (float, np.floating)):
+        ok = isinstance(actual, (int, float, np.integer, np.floating)) and not isinstance(
+            actual, (bool, np.bool_)
+        )
+    else:
+        raise TypeError(f"assert_close cannot compare with {_kind(expected)} ({name})")
+    if not ok:
+        raise AssertionError(f"{name}: expected {_kind(expected)}, got {_kind(actual)}")
+
+
+def assert_close(
+    actual,
+    expected,
+    atol: float | None = None,
+    rtol: float | None = None,
+    name: str = "value",
+    check_dtype: bool = True,
+) -> None:
+    """Assert that ``actual`` is what ``expected`` is: the same type, dtype and shape, then
+    |actual - expected| <= atol + rtol * |expected| elementwise.
+
+    The checks run in that order and each failure says which one failed, so a wrong dtype
+    reads as a wrong dtype, not as a value error. Types: a course Tensor must be a Tensor, an
+    ndarray an ndarray (NumPy or CuPy), a torch tensor (the oracle) a tensor or an ndarray, a
+    bool a bool, an int an int, a float a number, a str an equal str; tuples, lists and dicts
+    are compared item by item. So an object whose ``==`` says yes to everything fails. With
+    ``check_dtype=False`` only the values are compared (an int array may match a float one).
+    Default tolerances come from ``expected``'s dtype (exact for integers and bools). NaNs
+    must sit at the same places.
     """
+    if isinstance(expected, str):
+        if not isinstance(actual, str):
+            raise AssertionError(f"{name}: expected a str, got {_kind(actual)}")
+        if actual != expected:
+            raise AssertionError(f"{name}: expected {expected!r}, got {actual!r}")
+        return
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            raise AssertionError(f"{name}: expected a dict, got {_kind(actual)}")
+        if set(actual) != set(expected):
+            missing, extra = set(expected) - set(actual), set(actual) - set(expected)
+            raise AssertionError(
+                f"{name}: keys missing {sorted(map(repr, missing))}, "
+                f"unexpected {sorted(map(repr, extra))}"
+            )
+        for key, e in expected.items():
+            assert_close(
+                actual[key], e, atol, rtol, name=f"{name}[{key!r}]", check_dtype=check_dtype
+            )
+        return
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(actual, (tuple, list)):
+            raise AssertionError(
+                f"{name}: expected a {type(expected).__name__}, got {_kind(actual)}"
+            )
+        if len(actual) != len(expected):
+            raise AssertionError(
+                f"{name}: expected {len(expected)} items, got {len(actual)}: {actual!r}"
+            )
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            assert_close(a, e, atol, rtol, name=f"{name}[{i}]", check_dtype=check_dtype)
+        return
+    _check_type(actual, expected, name)
     got, want = _numpy(actual), _numpy(expected)
+    if check_dtype and hasattr(expected, "dtype") and got.dtype != want.dtype:
+        raise AssertionError(
+            f"{name}: dtype {_dtype_name(actual)}, expected {_dtype_name(expected)}"
+        )
     if got.shape != want.shape:
         raise AssertionError(f"{name}: shape {got.shape} (got) != {want.shape} (expected)")
     atol, rtol = tolerances(want.dtype if want.dtype.kind == "f" else got.dtype, atol, rtol)

@@ -132,7 +132,8 @@ def test_compare_with_torch_tolerances_are_dtype_aware_and_explicit():
 
 def test_assert_close_accepts_every_kind_and_explains_failures():
     assert_close(course.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0]))
-    assert_close(np.array([1.0, np.nan]), [1.0, float("nan")])
+    assert_close(np.array([1.0, np.nan]), np.array([1.0, float("nan")]))
+    assert_close((2, (3.0, True)), [2, (3.0, True)])  # sequences item by item
     assert_close(3.0, np.float64(3.0))
     with pytest.raises(AssertionError) as info:
         assert_close(np.array([1.0, 2.0, 3.5]), np.array([1.0, 2.0, 3.0]), name="y_hat")
@@ -145,3 +146,45 @@ def test_assert_close_accepts_every_kind_and_explains_failures():
         assert_close(np.array([np.nan]), np.array([1.0]))
     with pytest.raises(AssertionError, match="differs"):
         assert_close(np.array([1, 2]), np.array([1, 3]))  # integers compare exactly
+
+
+class EqualsEverything:
+    """A submission's trick: says yes to ==, to every ufunc and to every NumPy function."""
+
+    shape = (2,)
+    dtype = np.dtype(np.float64)
+
+    def __eq__(self, other):
+        return True
+
+    def __array_ufunc__(self, *args, **kwargs):
+        return True
+
+    def __array_function__(self, *args, **kwargs):
+        return True
+
+
+@pytest.mark.parametrize(
+    "expected", [np.array([1.0, 2.0]), course.tensor([1.0, 2.0]), 2.0, 3, True, (1, 2)]
+)
+def test_assert_close_checks_the_type_before_any_value(expected):
+    with pytest.raises(AssertionError, match="expected an? .*, got a EqualsEverything"):
+        assert_close(EqualsEverything(), expected)
+
+
+def test_assert_close_checks_type_then_dtype_then_shape_and_says_which():
+    with pytest.raises(AssertionError, match="expected an ndarray, got a course Tensor"):
+        assert_close(course.tensor([1.0]), np.array([1.0]))
+    with pytest.raises(AssertionError, match="expected a course Tensor, got an ndarray"):
+        assert_close(np.array([1.0]), course.tensor([1.0]))
+    with pytest.raises(AssertionError, match="x: dtype float32, expected float64"):
+        assert_close(np.ones(2, np.float32), np.ones(2), name="x")
+    with pytest.raises(AssertionError, match="dtype int64, expected float64"):
+        assert_close(np.ones((2, 2), np.int64), np.ones(3))  # dtype is named before shape
+    with pytest.raises(AssertionError, match=r"strides\[1\]: differs"):
+        assert_close((8, 5), (8, 4), name="strides")
+    with pytest.raises(AssertionError, match="expected an int, got a float"):
+        assert_close(8.0, 8)
+    with pytest.raises(AssertionError, match="expected a bool, got an int"):
+        assert_close(1, True)
+    assert_close(np.ones(2, np.float32), np.ones(2), check_dtype=False)
