@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograder import sources
-from course.repo import repo_root
 from autograder.build import build
+from course.repo import repo_root
 
 ROOT = repo_root()
 WRONG_DIR = Path(__file__).parent / "wrong"
@@ -26,7 +26,7 @@ def lesson_params() -> list:
 def wrong_answers(lesson_id: str):
     """The module ``tests/lessons/wrong/NN_topic.py`` (WRONG and VISIBLE_PASSES)."""
     path = WRONG_DIR / f"{lesson_id}.py"
-    assert path.is_file(), f"{lesson_id}: write {path} with WRONG and VISIBLE_PASSES"
+    assert path.is_file(), f"{lesson_id}: write {path} with WRONG (and HIDDEN_ONLY)"
     spec = importlib.util.spec_from_file_location(f"wrong_{lesson_id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -70,3 +70,21 @@ def tiny_course(tmp_path: Path, body: str, lesson_id: str = "00_tiny") -> Path:
     path.parent.mkdir(parents=True)
     path.write_text(MYST_HEADER + body)
     return tmp_path
+
+
+def variants(module) -> list[tuple[str, str, str]]:
+    """(answer cell, variant name, source) of every wrong answer in a ``wrong/`` module.
+
+    ``WRONG`` maps an answer cell's grade_id to its wrong variants, ``{name: source}``, or to
+    one source (named "wrong")."""
+    out = []
+    for grade_id, answers in module.WRONG.items():
+        if isinstance(answers, str):
+            answers = {"wrong": answers}
+        out += [(grade_id, name, source) for name, source in answers.items()]
+    return out
+
+
+def hidden_only(module) -> dict[tuple[str, str], str]:
+    """``HIDDEN_ONLY``: (answer cell, variant) -> why only the hidden tests catch it."""
+    return dict(getattr(module, "HIDDEN_ONLY", {}))
