@@ -1,14 +1,14 @@
 """Plausible wrong answers for lesson 03_nn: each must score 0 on its exercise.
 
-WRONG maps an answer cell's grade_id to the full source of a wrong answer cell;
-VISIBLE_PASSES names the exercises whose wrong answer passes the visible tests (only the
-hidden tests catch it).
+WRONG maps an answer cell's grade_id to its wrong variants, {description: full source of the
+answer cell}. The visible tests catch every one of them (no HIDDEN_ONLY entries).
 """
 
 WRONG = {
-    # Looks one level down only: right for a model of layers, wrong for deeper trees and for
-    # shared weights (listed twice).
-    "ex_module": """\
+    "ex_module": {
+        # Looks one level down only: right for a model of layers, wrong for deeper trees and for
+        # shared weights (listed twice).
+        "only one level of submodules": """\
 class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
@@ -30,8 +30,97 @@ class Module:
             params += list(child._parameters.values())
         return params
 """,
-    # Kaiming with the wrong fan: out_features instead of in_features (same on square layers).
-    "ex_linear": """\
+        # The textbook recursion: right on any tree without sharing, but a tied weight (or a
+        # module registered twice) comes out twice, so an optimizer would step it twice.
+        "recursive, a shared weight listed twice": """\
+class Module:
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+    def __setattr__(self, name, value):
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def parameters(self):
+        params = list(self._parameters.values())
+        for child in self._modules.values():
+            params += child.parameters()
+        return params
+""",
+        # Registers on assignment but never unregisters: `self.fc = None` leaves the old layer's
+        # weights in parameters().
+        "replaced names stay registered": """\
+class Module:
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def parameters(self):
+        found, seen = [], set()
+        for p in self._parameters.values():
+            if id(p) not in seen:
+                seen.add(id(p))
+                found.append(p)
+        for child in self._modules.values():
+            for p in child.parameters():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    found.append(p)
+        return found
+""",
+        # Children first (post-order): every parameter is there once, in a different order than
+        # PyTorch's, so state_dicts and optimizer states line up with the wrong tensors.
+        "submodules' parameters before the module's own": """\
+class Module:
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+    def __setattr__(self, name, value):
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def parameters(self):
+        found, seen = [], set()
+        for p in [q for child in self._modules.values() for q in child.parameters()] + list(
+            self._parameters.values()
+        ):
+            if id(p) not in seen:
+                seen.add(id(p))
+                found.append(p)
+        return found
+""",
+    },
+    "ex_linear": {
+        # Kaiming with the wrong fan: out_features instead of in_features (same on square layers).
+        "bound from fan_out": """\
 class Linear(nn.Module):
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
@@ -44,13 +133,117 @@ class Linear(nn.Module):
         y = x @ self.weight.T
         return y if self.bias is None else y + self.bias
 """,
-    # The textbook formula without the max shift: exp overflows for logits above ~88.
-    "ex_log_softmax": """\
+        # course.rand is in [0, 1): scaled by the bound but never shifted, every weight is
+        # positive.
+        "weights in [0, b), not (-b, b)": """\
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = Parameter(course.rand(out_features, in_features) * bound)
+        self.bias = Parameter(course.rand(out_features) * bound) if bias else None
+
+    def forward(self, x):
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+""",
+        # Zeros are a common (Keras-style) bias init, but not PyTorch's.
+        "bias initialised to zeros": """\
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = Parameter(course.rand(out_features, in_features) * (2 * bound) - bound)
+        zeros = np.zeros(out_features, np.float32)
+        self.bias = Parameter(zeros) if bias else None
+
+    def forward(self, x):
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+""",
+        # The bias is created, registered and initialised, but forward forgets to add it.
+        "forward forgets the bias": """\
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = Parameter(course.rand(out_features, in_features) * (2 * bound) - bound)
+        self.bias = Parameter(course.rand(out_features) * (2 * bound) - bound) if bias else None
+
+    def forward(self, x):
+        return x @ self.weight.T
+""",
+        # The bias as a plain Tensor: the values are right, but it is not registered, has no
+        # gradient and an optimizer never moves it.
+        "bias a plain Tensor, not a Parameter": """\
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = Parameter(course.rand(out_features, in_features) * (2 * bound) - bound)
+        self.bias = course.rand(out_features) * (2 * bound) - bound if bias else None
+
+    def forward(self, x):
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+""",
+        # The forward pass in NumPy (detach() to get at the arrays): the right numbers, but autograd
+        # sees none of it.
+        "forward in NumPy: no gradients": """\
+class Linear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features)
+        self.weight = Parameter(course.rand(out_features, in_features) * (2 * bound) - bound)
+        self.bias = Parameter(course.rand(out_features) * (2 * bound) - bound) if bias else None
+
+    def forward(self, x):
+        y = x.detach().numpy() @ self.weight.detach().numpy().T
+        if self.bias is not None:
+            y = y + self.bias.detach().numpy()
+        return course.tensor(y)
+""",
+    },
+    "ex_log_softmax": {
+        # The textbook formula without the max shift: exp overflows for logits above ~88.
+        "no max shift": """\
 def log_softmax(x, dim=-1):
     return x - x.exp().sum(dim, keepdim=True).log()
 """,
-    # Averages over all N rows, ignored ones included (and accepts float labels).
-    "ex_cross_entropy": """\
+        # Stable softmax, then its log: a probability that underflows to 0 gives log 0 = -inf.
+        "log of a stable softmax": """\
+def log_softmax(x, dim=-1):
+    e = (x - x.detach().amax(dim, keepdim=True)).exp()
+    return (e / e.sum(dim, keepdim=True)).log()
+""",
+        # One max for the whole tensor: fine when all rows have similar logits, -inf for a row
+        # far below the largest logit of the batch.
+        "one max over the whole tensor": """\
+def log_softmax(x, dim=-1):
+    shifted = x - x.detach().amax()
+    return shifted - shifted.exp().sum(dim, keepdim=True).log()
+""",
+        # Shifts inside the log-sum-exp but forgets to add m back (or to shift x outside it).
+        "m subtracted inside the log only": """\
+def log_softmax(x, dim=-1):
+    m = x.detach().amax(dim, keepdim=True)
+    return x - (x - m).exp().sum(dim, keepdim=True).log()
+""",
+        # Reductions along the last axis whatever dim: right for the usual (N, C) logits only.
+        "reductions along the last axis, whatever dim": """\
+def log_softmax(x, dim=-1):
+    shifted = x - x.detach().amax(-1, keepdim=True)
+    return shifted - shifted.exp().sum(-1, keepdim=True).log()
+""",
+    },
+    "ex_cross_entropy": {
+        # Averages over all N rows, ignored ones included (and accepts float labels).
+        "mean over all rows, ignored ones included": """\
 def cross_entropy(x, y, ignore_index=-100):
     y = y.numpy() if isinstance(y, course.Tensor) else np.asarray(y)
     keep = y != ignore_index
@@ -58,9 +251,50 @@ def cross_entropy(x, y, ignore_index=-100):
     picked = logp[np.nonzero(keep)[0], y[keep].astype(np.int64)]
     return -picked.sum() / len(y)
 """,
-    # The momentum buffer starts afresh at every step: momentum never accumulates (right for
-    # one step only).
-    "ex_sgd": """\
+        # The sum over the batch, not the mean: the loss (and the step size) grows with N.
+        "sum instead of mean": """\
+def cross_entropy(x, y, ignore_index=-100):
+    y = y.numpy() if isinstance(y, course.Tensor) else np.asarray(y)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: y must hold integer class indices, got {y.dtype}")
+    keep = np.nonzero(y != ignore_index)[0]
+    logp = F.log_softmax(x, dim=1)
+    return -logp[keep, y[keep]].sum()
+""",
+        # A one-hot mask from np.eye is float64: NumPy promotes the float32 loss to float64.
+        "one-hot from np.eye: a float64 loss": """\
+def cross_entropy(x, y, ignore_index=-100):
+    y = y.numpy() if isinstance(y, course.Tensor) else np.asarray(y)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: y must hold integer class indices, got {y.dtype}")
+    keep = y != ignore_index
+    onehot = np.eye(x.shape[1])[np.where(keep, y, 0)] * keep[:, None]
+    return -(F.log_softmax(x, dim=1) * onehot).sum() / keep.sum()
+""",
+        # Softmax over the batch axis: each column sums to one instead of each row.
+        "log_softmax over dim 0": """\
+def cross_entropy(x, y, ignore_index=-100):
+    y = y.numpy() if isinstance(y, course.Tensor) else np.asarray(y)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: y must hold integer class indices, got {y.dtype}")
+    keep = np.nonzero(y != ignore_index)[0]
+    logp = F.log_softmax(x, dim=0)
+    return -logp[keep, y[keep]].sum() / len(keep)
+""",
+        # Right on integer labels, but casts float labels silently instead of raising.
+        "float labels cast, not refused": """\
+def cross_entropy(x, y, ignore_index=-100):
+    y = y.numpy() if isinstance(y, course.Tensor) else np.asarray(y)
+    y = y.astype(np.int64)
+    keep = np.nonzero(y != ignore_index)[0]
+    logp = F.log_softmax(x, dim=1)
+    return -logp[keep, y[keep]].sum() / len(keep)
+""",
+    },
+    "ex_sgd": {
+        # The momentum buffer starts afresh at every step: momentum never accumulates (right for
+        # one step only).
+        "momentum buffer restarted every step": """\
 class SGD:
     def __init__(self, params, lr, momentum=0.0, nesterov=False):
         self.params = list(params)
@@ -80,9 +314,106 @@ class SGD:
                 g = g + self.momentum * v if self.nesterov else v
             p.array -= self.lr * g
 """,
-    # One step counter for the whole optimizer, bumped once per parameter: the bias correction
-    # is right with a single parameter, wrong with several.
-    "ex_adam": """\
+        # One buffer for the whole optimizer: each parameter's gradient leaks into the next one's
+        # update (and shapes clash when they differ).
+        "one momentum buffer shared by all parameters": """\
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        self.params = list(params)
+        self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
+        self.v = None
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            if self.momentum:
+                self.v = g.copy() if self.v is None else self.momentum * self.v + g
+                g = g + self.momentum * self.v if self.nesterov else self.v
+            p.array -= self.lr * g
+""",
+        # Momentum as an exponential average (Adam's m, or "dampening"): v = mu v + (1 - mu) g.
+        "dampened momentum v = mu v + (1 - mu) g": """\
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        self.params = list(params)
+        self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
+        self.buffers = {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            if self.momentum:
+                v = self.buffers.get(id(p), np.zeros_like(g))
+                v = self.momentum * v + (1 - self.momentum) * g
+                self.buffers[id(p)] = v
+                g = g + self.momentum * v if self.nesterov else v
+            p.array -= self.lr * g
+""",
+        # nesterov accepted and ignored: plain momentum.
+        "nesterov ignored": """\
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        self.params = list(params)
+        self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
+        self.buffers = {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            if self.momentum:
+                v = self.buffers.get(id(p))
+                v = g.copy() if v is None else self.momentum * v + g
+                self.buffers[id(p)] = v
+                g = v
+            p.array -= self.lr * g
+""",
+        # Right numbers, but p.array is replaced by a new array instead of updated in place.
+        "p.array replaced, not updated in place": """\
+class SGD:
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        self.params = list(params)
+        self.lr, self.momentum, self.nesterov = lr, momentum, nesterov
+        self.buffers = {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            if self.momentum:
+                v = self.buffers.get(id(p))
+                v = g.copy() if v is None else self.momentum * v + g
+                self.buffers[id(p)] = v
+                g = g + self.momentum * v if self.nesterov else v
+            p.array = p.array - self.lr * g
+""",
+    },
+    "ex_adam": {
+        # One step counter for the whole optimizer, bumped once per parameter: the bias correction
+        # is right with a single parameter, wrong with several.
+        "one step counter bumped once per parameter": """\
 class Adam:
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         self.params = list(params)
@@ -109,8 +440,116 @@ class Adam:
             v_hat = v / (1 - beta2**self.t)
             p.array -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 """,
-    # Seeds a new generator at every epoch: shuffled once, then the same order every epoch.
-    "ex_dataloader": """\
+        # No bias correction: the first steps are far too small (m_1 = 0.1 g).
+        "no bias correction": """\
+class Adam:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.state = {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        beta1, beta2 = self.betas
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            m, v = self.state.get(id(p), (np.zeros_like(g), np.zeros_like(g)))
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            self.state[id(p)] = (m, v)
+            p.array -= self.lr * m / (np.sqrt(v) + self.eps)
+""",
+        # m and v as two optimizer attributes: shared by every parameter.
+        "m and v shared by all parameters": """\
+class Adam:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.state = {}
+        self.m, self.v, self.t = 0.0, 0.0, 0
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        beta1, beta2 = self.betas
+        self.t += 1
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            self.m = beta1 * self.m + (1 - beta1) * g
+            self.v = beta2 * self.v + (1 - beta2) * g * g
+            m_hat = self.m / (1 - beta1**self.t)
+            v_hat = self.v / (1 - beta2**self.t)
+            p.array -= (self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.array.dtype)
+""",
+        # t counts calls of step(), not each parameter's own steps: wrong for a parameter that
+        # had no gradient at some steps.
+        "step count per step() call, not per parameter": """\
+class Adam:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.state = {}
+        self.t = 0
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        beta1, beta2 = self.betas
+        self.t += 1
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            m, v = self.state.get(id(p), (np.zeros_like(g), np.zeros_like(g)))
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            self.state[id(p)] = (m, v)
+            m_hat = m / (1 - beta1**self.t)
+            v_hat = v / (1 - beta2**self.t)
+            p.array -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+""",
+        # eps inside the square root (RMSprop-style): a visible error for small gradients.
+        "eps inside the square root": """\
+class Adam:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.state = {}
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        beta1, beta2 = self.betas
+        for p in self.params:
+            if p.grad is None:
+                continue
+            g = p.grad.array
+            t, m, v = self.state.get(id(p), (0, np.zeros_like(g), np.zeros_like(g)))
+            t += 1
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            self.state[id(p)] = (t, m, v)
+            m_hat = m / (1 - beta1**t)
+            v_hat = v / (1 - beta2**t)
+            p.array -= self.lr * m_hat / np.sqrt(v_hat + self.eps)
+""",
+    },
+    "ex_dataloader": {
+        # Seeds a new generator at every epoch: shuffled once, then the same order every epoch.
+        "a new generator per epoch: the same order every epoch": """\
 class DataLoader:
     def __init__(self, X, y, batch_size, shuffle=False, drop_last=False, seed=None):
         self.X, self.y = X, y
@@ -128,14 +567,81 @@ class DataLoader:
             idx = order[k * self.batch_size : (k + 1) * self.batch_size]
             yield course.Tensor(self.X[idx]), course.Tensor(self.y[idx])
 """,
+        # Floor division in __len__ whatever drop_last: the last, smaller batch is lost.
+        "len always drops the last batch": """\
+class DataLoader:
+    def __init__(self, X, y, batch_size, shuffle=False, drop_last=False, seed=None):
+        self.X, self.y = X, y
+        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        return len(self.X) // self.batch_size
+
+    def __iter__(self):
+        n = len(self.X)
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        for k in range(len(self)):
+            idx = order[k * self.batch_size : (k + 1) * self.batch_size]
+            yield course.Tensor(self.X[idx]), course.Tensor(self.y[idx])
+""",
+        # drop_last accepted and ignored.
+        "drop_last ignored": """\
+class DataLoader:
+    def __init__(self, X, y, batch_size, shuffle=False, drop_last=False, seed=None):
+        self.X, self.y = X, y
+        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        return -(-len(self.X) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.X)
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, n, self.batch_size):
+            idx = order[start : start + self.batch_size]
+            yield course.Tensor(self.X[idx]), course.Tensor(self.y[idx])
+""",
+        # NumPy's global generator: shuffled, but the seed is ignored, so runs do not repeat.
+        "np.random.permutation: the seed ignored": """\
+class DataLoader:
+    def __init__(self, X, y, batch_size, shuffle=False, drop_last=False, seed=None):
+        self.X, self.y = X, y
+        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
+
+    def __len__(self):
+        n = len(self.X)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.X)
+        order = np.random.permutation(n) if self.shuffle else np.arange(n)
+        for k in range(len(self)):
+            idx = order[k * self.batch_size : (k + 1) * self.batch_size]
+            yield course.Tensor(self.X[idx]), course.Tensor(self.y[idx])
+""",
+        # X and y shuffled in place with two draws of the generator: rows no longer match.
+        "X and y shuffled apart": """\
+class DataLoader:
+    def __init__(self, X, y, batch_size, shuffle=False, drop_last=False, seed=None):
+        self.X, self.y = X.copy(), y.copy()
+        self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        n = len(self.X)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self):
+        if self.shuffle:
+            self.rng.shuffle(self.X)
+            self.rng.shuffle(self.y)
+        for k in range(len(self)):
+            sl = slice(k * self.batch_size, (k + 1) * self.batch_size)
+            yield course.Tensor(self.X[sl]), course.Tensor(self.y[sl])
+""",
+    },
 }
 
-VISIBLE_PASSES = {
-    "ex_module",
-    "ex_linear",
-    "ex_log_softmax",
-    "ex_cross_entropy",
-    "ex_sgd",
-    "ex_adam",
-    "ex_dataloader",
-}
+HIDDEN_ONLY = {}
