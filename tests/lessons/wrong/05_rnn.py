@@ -1,8 +1,9 @@
-"""Plausible wrong answers for lesson 05_rnn (see tests/lessons/test_grading.py)."""
+"""Plausible wrong answers for lesson 05_rnn (see tests/lessons/test_feedback.py)."""
 
 WRONG = {
-    # Starts every sequence from zeros: right whenever h0 is zero (as in the visible test).
-    "ex_rnn_forward": """\
+    "ex_rnn_forward": {
+        # Starts every sequence from zeros: right whenever h0 is zero.
+        "h0 ignored, starts from zeros": """\
 def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
     h = np.zeros_like(h0)
     hs = []
@@ -11,8 +12,46 @@ def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
         hs.append(h)
     return np.stack(hs)
 """,
-    # BPTT that forgets the gradient flowing back into h_{t-1} from the next step.
-    "ex_rnn_backward": """\
+        # W_hh is square, so forgetting its transpose runs without a shape error.
+        "W_hh not transposed": """\
+def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
+    h = h0
+    hs = []
+    for x in X:
+        h = np.tanh(x @ W_ih.T + b_ih + h @ W_hh + b_hh)
+        hs.append(h)
+    return np.stack(hs)
+""",
+        # The state is never updated: every step reads h0 as its previous state.
+        "state not carried across steps": """\
+def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
+    hs = [np.tanh(x @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh) for x in X]
+    return np.stack(hs)
+""",
+        # np.zeros without a dtype: right values, float64 output for float32 inputs.
+        "float64 output buffer": """\
+def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
+    T, B, _ = X.shape
+    hs = np.zeros((T, B, W_hh.shape[0]))
+    h = h0
+    for t in range(T):
+        h = np.tanh(X[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        hs[t] = h
+    return hs
+""",
+        # One bias only: PyTorch's RNN has two, b_ih and b_hh.
+        "b_hh forgotten": """\
+def rnn_forward(X, h0, W_ih, W_hh, b_ih, b_hh):
+    h, hs = h0, []
+    for x in X:
+        h = np.tanh(x @ W_ih.T + h @ W_hh.T + b_ih)
+        hs.append(h)
+    return np.stack(hs)
+""",
+    },
+    "ex_rnn_backward": {
+        # BPTT that forgets the gradient flowing back into h_{t-1} from the next step.
+        "no gradient from the next step": """\
 def rnn_backward(dhs, X, h0, hs, W_ih, W_hh):
     dX = np.empty_like(X)
     dW_ih, dW_hh = np.zeros_like(W_ih), np.zeros_like(W_hh)
@@ -29,8 +68,58 @@ def rnn_backward(dhs, X, h0, hs, W_ih, W_hh):
             dh0 = da @ W_hh
     return dX, dh0, dW_ih, dW_hh, db
 """,
-    # Clips each tensor to max_norm on its own: same as the global norm for one tensor only.
-    "ex_clip_grad_norm": """\
+        # hs[t - 1] at t = 0 is hs[-1] in Python: the LAST state instead of h0.
+        "h_prev at t = 0 is hs[-1]": """\
+def rnn_backward(dhs, X, h0, hs, W_ih, W_hh):
+    dX = np.empty_like(X)
+    dW_ih, dW_hh = np.zeros_like(W_ih), np.zeros_like(W_hh)
+    db = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(X.shape[0])):
+        da = (dhs[t] + dh_next) * (1 - hs[t] ** 2)
+        dW_ih += da.T @ X[t]
+        dW_hh += da.T @ hs[t - 1]
+        db += da.sum(axis=0)
+        dX[t] = da @ W_ih
+        dh_next = da @ W_hh
+    return dX, dh_next, dW_ih, dW_hh, db
+""",
+        # The shared weights' gradients overwritten at every step instead of summed.
+        "weight gradients overwritten, not accumulated": """\
+def rnn_backward(dhs, X, h0, hs, W_ih, W_hh):
+    dX = np.empty_like(X)
+    dh_next = np.zeros_like(h0)
+    for t in range(X.shape[0] - 1, -1, -1):
+        h_prev = hs[t - 1] if t > 0 else h0
+        da = (dhs[t] + dh_next) * (1 - hs[t] ** 2)
+        dW_ih = da.T @ X[t]
+        dW_hh = da.T @ h_prev
+        db = da.sum(axis=0)
+        dX[t] = da @ W_ih
+        dh_next = da @ W_hh
+    return dX, dh_next, dW_ih, dW_hh, db
+""",
+        # np.zeros(H) is float64: db silently changes dtype.
+        "db in float64": """\
+def rnn_backward(dhs, X, h0, hs, W_ih, W_hh):
+    dX = np.empty_like(X)
+    dW_ih, dW_hh = np.zeros_like(W_ih), np.zeros_like(W_hh)
+    db = np.zeros(W_hh.shape[0])
+    dh_next = np.zeros_like(h0)
+    for t in range(X.shape[0] - 1, -1, -1):
+        h_prev = hs[t - 1] if t > 0 else h0
+        da = (dhs[t] + dh_next) * (1 - hs[t] ** 2)
+        dW_ih += da.T @ X[t]
+        dW_hh += da.T @ h_prev
+        db += da.sum(axis=0)
+        dX[t] = da @ W_ih
+        dh_next = da @ W_hh
+    return dX, dh_next, dW_ih, dW_hh, db
+""",
+    },
+    "ex_clip_grad_norm": {
+        # Clips each tensor to max_norm on its own: same as the global norm for one tensor only.
+        "each tensor clipped on its own": """\
 def clip_grad_norm(parameters, max_norm):
     norms = []
     for p in parameters:
@@ -43,8 +132,64 @@ def clip_grad_norm(parameters, max_norm):
             g *= g.dtype.type(max_norm / (norm + 1e-6))
     return float(np.sqrt(sum(n * n for n in norms)))
 """,
-    # Gate order i, f, o, g instead of PyTorch's i, f, g, o.
-    "ex_lstm_cell_forward": """\
+        # Clipping by value (each element into [-max_norm, max_norm]) instead of by total norm.
+        "clipped by value, not by norm": """\
+def clip_grad_norm(parameters, max_norm):
+    grads = [p.grad.array for p in parameters if p.grad is not None]
+    total = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
+    for g in grads:
+        np.clip(g, -max_norm, max_norm, out=g)
+    return total
+""",
+        # Iterates `parameters` twice: a generator is empty the second time, nothing is clipped.
+        "generator iterated twice": """\
+def clip_grad_norm(parameters, max_norm):
+    total = math.sqrt(
+        sum(float(np.sum(p.grad.array.astype(np.float64) ** 2)) for p in parameters
+            if p.grad is not None)
+    )
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        for p in parameters:
+            if p.grad is not None:
+                p.grad.array[...] *= coef
+    return total
+""",
+        # Squares summed in float32: 1e20 ** 2 overflows to inf, every gradient becomes 0.
+        "squares summed in float32": """\
+def clip_grad_norm(parameters, max_norm):
+    grads = [p.grad.array for p in parameters if p.grad is not None]
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        for g in grads:
+            g *= g.dtype.type(coef)
+    return total
+""",
+        # Rebinds the loop variable: a new array each time, the gradients are never changed.
+        "scaled a copy, not in place": """\
+def clip_grad_norm(parameters, max_norm):
+    grads = [p.grad.array for p in parameters if p.grad is not None]
+    total = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        for g in grads:
+            g = g * g.dtype.type(coef)
+    return total
+""",
+        # Always rescales to max_norm: small gradients are blown up to length max_norm.
+        "scales even below max_norm": """\
+def clip_grad_norm(parameters, max_norm):
+    grads = [p.grad.array for p in parameters if p.grad is not None]
+    total = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+    for g in grads:
+        g *= g.dtype.type(max_norm / (total + 1e-6))
+    return total
+""",
+    },
+    "ex_lstm_cell_forward": {
+        # Gate order i, f, o, g instead of PyTorch's i, f, g, o.
+        "gate order i, f, o, g": """\
 def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
     H = h.shape[1]
     a = x @ W_ih.T + h @ W_hh.T + b_ih + b_hh
@@ -53,8 +198,41 @@ def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
     c_new = f * c + i * g
     return o * np.tanh(c_new), c_new
 """,
-    # Right values, but the input projection stays inside the loop: 2T products, not T + 1.
-    "ex_lstm_sequence_forward": """\
+        # The right slices, but tanh on the output gate and sigmoid on the candidate.
+        "tanh and sigmoid swapped between g and o": """\
+def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    H = h.shape[1]
+    a = x @ W_ih.T + h @ W_hh.T + b_ih + b_hh
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = sigmoid(a[:, 2 * H : 3 * H]), np.tanh(a[:, 3 * H :])
+    c_new = f * c + i * g
+    return o * np.tanh(c_new), c_new
+""",
+        # h_new from the OLD cell state.
+        "h_new from the old c": """\
+def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    H = h.shape[1]
+    a = x @ W_ih.T + h @ W_hh.T + b_ih + b_hh
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+    c_new = f * c + i * g
+    return o * np.tanh(c), c_new
+""",
+        # Right values, but the textbook way: eight small products, one per gate and input.
+        "eight products, one per gate": """\
+def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    H = h.shape[1]
+    b = b_ih + b_hh
+    a = [x @ W_ih[k * H : (k + 1) * H].T + h @ W_hh[k * H : (k + 1) * H].T
+         + b[k * H : (k + 1) * H] for k in range(4)]
+    i, f, g, o = sigmoid(a[0]), sigmoid(a[1]), np.tanh(a[2]), sigmoid(a[3])
+    c_new = f * c + i * g
+    return o * np.tanh(c_new), c_new
+""",
+    },
+    "ex_lstm_sequence_forward": {
+        # Right values, but the input projection stays inside the loop: 2T products, not T + 1.
+        "input projection inside the loop": """\
 def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
     H = h0.shape[1]
     h, c, hs = h0, c0, []
@@ -67,8 +245,76 @@ def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
         hs.append(h)
     return np.stack(hs), (h, c)
 """,
-    # exp of the summed loss: right for a single position only.
-    "ex_perplexity": """\
+        # Starts from h0 but the cell state from zeros: c0 ignored.
+        "c0 ignored": """\
+def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    T, B, _ = X.shape
+    H = h0.shape[1]
+    pre = (X.reshape(T * B, -1) @ W_ih.T + b_ih + b_hh).reshape(T, B, 4 * H)
+    h, c, hs = h0, np.zeros_like(h0), []
+    for t in range(T):
+        a = pre[t] + h @ W_hh.T
+        i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+        g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs.append(h)
+    return np.stack(hs), (h, c)
+""",
+        # The new cell state gets its own name and is never fed back: c stays c0.
+        "cell state not carried across steps": """\
+def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    T, B, _ = X.shape
+    H = h0.shape[1]
+    pre = (X.reshape(T * B, -1) @ W_ih.T + b_ih + b_hh).reshape(T, B, 4 * H)
+    h, c, hs = h0, c0, []
+    for t in range(T):
+        a = pre[t] + h @ W_hh.T
+        i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+        g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+        c_t = f * c + i * g
+        h = o * np.tanh(c_t)
+        hs.append(h)
+    return np.stack(hs), (h, c_t)
+""",
+        # The projection reshaped back as (B, T, 4H): the rows of the (T * B, I) input are
+        # time-major, so sequence b at step t is mixed up with another (b, t).
+        "projection reshaped as (B, T, 4H)": """\
+def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    T, B, I = X.shape
+    H = h0.shape[1]
+    pre = (X.reshape(-1, I) @ W_ih.T + b_ih + b_hh).reshape(B, T, 4 * H)
+    h, c, hs = h0, c0, []
+    for t in range(T):
+        a = pre[:, t] + h @ W_hh.T
+        i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+        g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs.append(h)
+    return np.stack(hs), (h, c)
+""",
+        # np.zeros without a dtype: right values in a float64 hs.
+        "float64 hs": """\
+def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    T, B, _ = X.shape
+    H = h0.shape[1]
+    pre = (X.reshape(T * B, -1) @ W_ih.T + b_ih + b_hh).reshape(T, B, 4 * H)
+    hs = np.zeros((T, B, H))
+    h, c = h0, c0
+    for t in range(T):
+        a = pre[t] + h @ W_hh.T
+        i, f = sigmoid(a[:, :H]), sigmoid(a[:, H : 2 * H])
+        g, o = np.tanh(a[:, 2 * H : 3 * H]), sigmoid(a[:, 3 * H :])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs[t] = h
+    return hs, (h, c)
+""",
+    },
+    "ex_perplexity": {
+        # exp of the summed loss: right for a single position only.
+        "exp of the sum, not the mean": """\
 def perplexity(logits, y):
     z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
     y = np.asarray(y).reshape(-1)
@@ -76,8 +322,45 @@ def perplexity(logits, y):
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     return float(np.exp(-log_p[np.arange(len(y)), y].sum()))
 """,
-    # Temperature applied after the softmax: renormalising cancels it, so T has no effect.
-    "ex_sample_with_temperature": """\
+        # The textbook log-softmax without subtracting the max: exp(1e4) overflows to inf.
+        "log-softmax without the max": """\
+def perplexity(logits, y):
+    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
+    y = np.asarray(y).reshape(-1)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(np.exp(-log_p[np.arange(len(y)), y].mean()))
+""",
+        # Sequence loss averaged over the wrong axis: mean over time, then summed over the batch.
+        "mean over time, sum over batch": """\
+def perplexity(logits, y):
+    z = logits.astype(np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    nll = -np.take_along_axis(log_p, np.asarray(y)[..., None], axis=-1)[..., 0]
+    return float(np.exp(nll.mean(axis=-1).sum()))
+""",
+        # The mean of per-position perplexities: exp and mean swapped.
+        "mean of exp, not exp of mean": """\
+def perplexity(logits, y):
+    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
+    y = np.asarray(y).reshape(-1)
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(np.exp(-log_p[np.arange(len(y)), y]).mean())
+""",
+        # Softmax over the batch axis (axis 0) instead of over the classes.
+        "softmax over the wrong axis": """\
+def perplexity(logits, y):
+    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
+    y = np.asarray(y).reshape(-1)
+    z = z - z.max(axis=0, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+    return float(np.exp(-log_p[np.arange(len(y)), y].mean()))
+""",
+    },
+    "ex_sample_with_temperature": {
+        # Temperature applied after the softmax: renormalising cancels it, so T has no effect.
+        "temperature after the softmax": """\
 def sample_with_temperature(logits, temperature, rng):
     z = np.asarray(logits, dtype=np.float64)
     p = np.exp(z - z.max())
@@ -86,11 +369,37 @@ def sample_with_temperature(logits, temperature, rng):
     p /= p.sum()
     return int(rng.choice(len(p), p=p))
 """,
+        # Multiplies by the temperature instead of dividing: T < 1 flattens instead of sharpening.
+        "logits multiplied by T": """\
+def sample_with_temperature(logits, temperature, rng):
+    z = np.asarray(logits, dtype=np.float64) * temperature
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return int(rng.choice(len(p), p=p))
+""",
+        # Draws with NumPy's global generator, not the rng given: not reproducible.
+        "global np.random instead of rng": """\
+def sample_with_temperature(logits, temperature, rng):
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return int(np.random.choice(len(p), p=p))
+""",
+        # No max subtracted: exp(1000) is inf, the probabilities nan.
+        "softmax without the max": """\
+def sample_with_temperature(logits, temperature, rng):
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    p = np.exp(z)
+    p /= p.sum()
+    return int(rng.choice(len(p), p=p))
+""",
+        # Always the most likely index (greedy), whatever the temperature: no drawing at all.
+        "argmax instead of a draw": """\
+def sample_with_temperature(logits, temperature, rng):
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    return int(np.argmax(z))
+""",
+    },
 }
 
-VISIBLE_PASSES = {
-    "ex_rnn_forward",
-    "ex_clip_grad_norm",
-    "ex_lstm_sequence_forward",
-    "ex_sample_with_temperature",
-}
+HIDDEN_ONLY = {}
