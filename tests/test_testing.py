@@ -188,3 +188,6 @@ def test_assert_close_checks_type_then_dtype_then_shape_and_says_which():
     with pytest.raises(AssertionError, match="expected a bool, got an int"):
         assert_close(1, True)
     assert_close(np.ones(2, np.float32), np.ones(2), check_dtype=False)
+    with pytest.raises(AssertionError, match="differs"):
+        assert_close(0.0, float("inf"))  # rtol * |inf| is no tolerance: inf equals only inf
+    assert_close(np.array([np.inf, -np.inf]), np.array([np.inf, -np.inf]))

@@ -1,14 +1,15 @@
-"""Plausible wrong answers for lesson 07_performance: each must score 0 on its exercise.
+"""Plausible wrong answers for lesson 07_performance (see tests/lessons/test_feedback.py).
 
-WRONG maps an answer cell's grade_id to the full source of a wrong answer cell;
-VISIBLE_PASSES names the exercises whose wrong answer passes the visible tests (only the
-hidden tests catch it).
+WRONG maps an answer cell's grade_id to its wrong variants, {description: full answer cell};
+each must run, fail the visible test (what Validate runs) and score 0. HIDDEN_ONLY lists the
+few that only the hidden tests catch, with the reason: none here.
 """
 
 WRONG = {
-    # Sorts by cumtime: right when the slow function is called directly (the visible test),
-    # wrong when a wrapper calls it (the wrapper's cumtime includes the callee's).
-    "ex_profile_top": """\
+    "ex_profile_top": {
+        # Sorts by cumtime: right when the slow function is called directly, wrong when a
+        # wrapper calls it (the wrapper's cumtime includes the callee's).
+        "sorted by cumtime": """\
 def profile_top(fn, n):
     profiler = cProfile.Profile()
     profiler.runcall(fn)
@@ -17,8 +18,41 @@ def profile_top(fn, n):
     rows.sort(key=lambda row: row[1], reverse=True)
     return rows[:n]
 """,
-    # No try/finally: a block that raises is not recorded.
-    "ex_SectionTimer": """\
+        # sort() without reverse=True: the n SMALLEST tottimes.
+        "ascending order": """\
+def profile_top(fn, n):
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    stats = pstats.Stats(profiler)
+    rows = [(key[2], record[2]) for key, record in stats.stats.items()]
+    rows.sort(key=lambda row: row[1])
+    return rows[:n]
+""",
+        # Names as pstats prints them, "file:line(function)", not the bare function name.
+        "names as file:line(function)": """\
+def profile_top(fn, n):
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    stats = pstats.Stats(profiler)
+    rows = [(f"{key[0]}:{key[1]}({key[2]})", record[2]) for key, record in stats.stats.items()]
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return rows[:n]
+""",
+        # A warm-up call before profiling: fn runs twice.
+        "calls fn twice (a warm-up)": """\
+def profile_top(fn, n):
+    fn()
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    stats = pstats.Stats(profiler)
+    rows = [(key[2], record[2]) for key, record in stats.stats.items()]
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return rows[:n]
+""",
+    },
+    "ex_SectionTimer": {
+        # No try/finally: a block that raises is not recorded.
+        "no try/finally": """\
 class SectionTimer:
     def __init__(self, clock=time.perf_counter):
         self.clock = clock
@@ -32,8 +66,62 @@ class SectionTimer:
         self.totals[name] = self.totals.get(name, 0.0) + self.clock() - start
         self.counts[name] = self.counts.get(name, 0) + 1
 """,
-    # Right formulas, but an empty chain still "reads x and writes y" when fused.
-    "ex_bytes_moved": """\
+        # `=` for `+=`: each visit overwrites the previous total.
+        "total overwritten, not accumulated": """\
+class SectionTimer:
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.totals = {}
+        self.counts = {}
+
+    @contextlib.contextmanager
+    def section(self, name):
+        start = self.clock()
+        try:
+            yield
+        finally:
+            self.totals[name] = self.clock() - start
+            self.counts[name] = self.counts.get(name, 0) + 1
+""",
+        # The start time kept on the timer: an inner section overwrites the outer one's start.
+        "start kept in an attribute (nesting breaks)": """\
+class SectionTimer:
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.totals = {}
+        self.counts = {}
+
+    @contextlib.contextmanager
+    def section(self, name):
+        self.start = self.clock()
+        try:
+            yield
+        finally:
+            self.totals[name] = self.totals.get(name, 0.0) + self.clock() - self.start
+            self.counts[name] = self.counts.get(name, 0) + 1
+""",
+        # try/except instead of try/finally: records the time but swallows the exception.
+        "exception swallowed": """\
+class SectionTimer:
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.totals = {}
+        self.counts = {}
+
+    @contextlib.contextmanager
+    def section(self, name):
+        start = self.clock()
+        try:
+            yield
+        except Exception:
+            pass
+        self.totals[name] = self.totals.get(name, 0.0) + self.clock() - start
+        self.counts[name] = self.counts.get(name, 0) + 1
+""",
+    },
+    "ex_bytes_moved": {
+        # Right formulas, but an empty chain still "reads x and writes y" when fused.
+        "empty fused chain moves bytes": """\
 def bytes_moved(num_elements, itemsize, extra_inputs, fused):
     if fused:
         arrays = 1 + sum(extra_inputs) + 1
@@ -41,8 +129,32 @@ def bytes_moved(num_elements, itemsize, extra_inputs, fused):
         arrays = sum(2 + extra for extra in extra_inputs)
     return int(arrays * num_elements * itemsize)
 """,
-    # Compares with the product of the ROUNDED inputs: misses the error of rounding A and B.
-    "ex_half_matmul_error": """\
+        # Unfused, counts the reads only: forgets that every op writes its result.
+        "unfused without the writes": """\
+def bytes_moved(num_elements, itemsize, extra_inputs, fused):
+    if len(extra_inputs) == 0:
+        return 0
+    if fused:
+        arrays = 1 + sum(extra_inputs) + 1
+    else:
+        arrays = sum(1 + extra for extra in extra_inputs)
+    return int(arrays * num_elements * itemsize)
+""",
+        # Fused, but still writes every op's result (only the reads are saved).
+        "fused still writes every intermediate": """\
+def bytes_moved(num_elements, itemsize, extra_inputs, fused):
+    if len(extra_inputs) == 0:
+        return 0
+    if fused:
+        arrays = 1 + sum(extra_inputs) + len(extra_inputs)
+    else:
+        arrays = sum(2 + extra for extra in extra_inputs)
+    return int(arrays * num_elements * itemsize)
+""",
+    },
+    "ex_half_matmul_error": {
+        # Compares with the product of the ROUNDED inputs: misses the error of rounding A and B.
+        "reference from the rounded inputs": """\
 def half_matmul_error(A, B, dtype):
     A_low, B_low = A.astype(dtype), B.astype(dtype)
     exact = A_low.astype(np.float64) @ B_low.astype(np.float64)
@@ -52,8 +164,37 @@ def half_matmul_error(A, B, dtype):
         return 0.0
     return float(np.linalg.norm(low - exact) / norm)
 """,
-    # Checks only for inf (a nan slips through), and grows one step too late (> instead of >=).
-    "ex_loss_scale_step": """\
+        # The "exact" product in the inputs' dtype (float32), not in float64.
+        "reference in float32": """\
+def half_matmul_error(A, B, dtype):
+    exact = (A @ B).astype(np.float64)
+    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
+    norm = np.linalg.norm(exact)
+    if norm == 0:
+        return 0.0
+    return float(np.linalg.norm(low - exact) / norm)
+""",
+        # The largest elementwise error relative to the largest element: not Frobenius norms.
+        "max-abs error instead of Frobenius norms": """\
+def half_matmul_error(A, B, dtype):
+    exact = A.astype(np.float64) @ B.astype(np.float64)
+    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
+    scale = np.abs(exact).max()
+    if scale == 0:
+        return 0.0
+    return float(np.abs(low - exact).max() / scale)
+""",
+        # No zero check: 0 / 0 gives nan for an all-zero product.
+        "nan for a zero product": """\
+def half_matmul_error(A, B, dtype):
+    exact = A.astype(np.float64) @ B.astype(np.float64)
+    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
+    return float(np.linalg.norm(low - exact) / np.linalg.norm(exact))
+""",
+    },
+    "ex_loss_scale_step": {
+        # Checks only for inf (a nan slips through), and grows one step too late (> for >=).
+        "isinf only, grows late": """\
 def loss_scale_step(
     grads, scale, good_steps, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000
 ):
@@ -66,22 +207,125 @@ def loss_scale_step(
         return True, float(scale * growth_factor), 0
     return True, float(scale), good_steps
 """,
-    # Right values, but every line makes new arrays (copied back with [...] = ...).
-    "ex_sgd_momentum_": """\
+        # `g = g / scale` rebinds the loop variable: the caller's arrays are not unscaled.
+        "unscaled copies, not in place": """\
+def loss_scale_step(
+    grads, scale, good_steps, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000
+):
+    if not all(np.isfinite(g).all() for g in grads):
+        return False, float(scale * backoff_factor), 0
+    for g in grads:
+        g = g / scale
+    good_steps += 1
+    if good_steps >= growth_interval:
+        return True, float(scale * growth_factor), 0
+    return True, float(scale), good_steps
+""",
+        # Grows the scale but keeps counting: the count is not reset.
+        "count not reset on growth": """\
+def loss_scale_step(
+    grads, scale, good_steps, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000
+):
+    if not all(np.isfinite(g).all() for g in grads):
+        return False, float(scale * backoff_factor), 0
+    for g in grads:
+        g /= scale
+    good_steps += 1
+    if good_steps >= growth_interval:
+        return True, float(scale * growth_factor), good_steps
+    return True, float(scale), good_steps
+""",
+        # One loop that checks and unscales: the gradients before the bad one are divided anyway.
+        "unscales before the overflow is found": """\
+def loss_scale_step(
+    grads, scale, good_steps, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000
+):
+    for g in grads:
+        if not np.isfinite(g).all():
+            return False, float(scale * backoff_factor), 0
+        g /= scale
+    good_steps += 1
+    if good_steps >= growth_interval:
+        return True, float(scale * growth_factor), 0
+    return True, float(scale), good_steps
+""",
+    },
+    "ex_sgd_momentum_": {
+        # Right values, but every line makes new arrays (copied back with [...] = ...).
+        "allocates temporaries": """\
 def sgd_momentum_(param, grad, buf, scratch, lr, momentum):
     buf[...] = momentum * buf + grad
     param[...] = param - lr * buf
 """,
-    # Divides without looking at zero bytes: ZeroDivisionError instead of inf.
-    "ex_arithmetic_intensity": """\
+        # `buf = ...` rebinds the local name: the caller's velocity never changes.
+        "buf rebound, not updated in place": """\
+def sgd_momentum_(param, grad, buf, scratch, lr, momentum):
+    buf = momentum * buf + grad
+    np.multiply(buf, lr, out=scratch)
+    param -= scratch
+""",
+        # The other momentum convention, v = momentum * v + lr * g; p -= v: the same params
+        # for a constant lr, but a velocity that is not the one torch keeps.
+        "lr folded into the velocity": """\
+def sgd_momentum_(param, grad, buf, scratch, lr, momentum):
+    np.multiply(grad, lr, out=scratch)
+    buf *= momentum
+    buf += scratch
+    param -= buf
+""",
+    },
+    "ex_arithmetic_intensity": {
+        # Divides without looking at zero bytes: ZeroDivisionError instead of inf.
+        "no zero-bytes case": """\
 def arithmetic_intensity(flops, bytes):
     return float(flops / bytes)
 """,
-    # Python's min: fine for one number, fails for an array of intensities.
-    "ex_attainable_gflops": """\
+        # Avoids the division by zero with 0.0: zero bytes is infinitely intense, not idle.
+        "0.0 for zero bytes": """\
+def arithmetic_intensity(flops, bytes):
+    if flops < 0 or bytes < 0:
+        raise ValueError("negative")
+    if bytes == 0:
+        return 0.0
+    return float(flops / bytes)
+""",
+        # Integer division: 1 FLOP per 12 bytes becomes 0.
+        "integer division": """\
+def arithmetic_intensity(flops, bytes):
+    if flops < 0 or bytes < 0:
+        raise ValueError("negative")
+    if bytes == 0:
+        return math.inf if flops > 0 else 0.0
+    return float(flops // bytes)
+""",
+        # No check of the inputs: a negative count gives a negative intensity.
+        "no ValueError for negatives": """\
+def arithmetic_intensity(flops, bytes):
+    if bytes == 0:
+        return math.inf if flops > 0 else 0.0
+    return float(flops / bytes)
+""",
+    },
+    "ex_attainable_gflops": {
+        # Python's min: fine for one number, fails for an array of intensities.
+        "Python's min": """\
 def attainable_gflops(intensity, peak, bandwidth):
     return float(min(peak, intensity * bandwidth))
 """,
+        # The parenthesis in the wrong place: min(peak, I) * bandwidth.
+        "min(peak, I) * bandwidth": """\
+def attainable_gflops(intensity, peak, bandwidth):
+    result = np.minimum(peak, intensity) * bandwidth
+    return float(result) if np.ndim(result) == 0 else result
+""",
+        # Compares with the ridge point in an if: right for one number, not for an array.
+        "if on the ridge point": """\
+def attainable_gflops(intensity, peak, bandwidth):
+    if intensity >= peak / bandwidth:
+        return float(peak)
+    return float(intensity * bandwidth)
+""",
+    },
 }
 
-VISIBLE_PASSES = set(WRONG)
+HIDDEN_ONLY: dict[tuple[str, str], str] = {}
