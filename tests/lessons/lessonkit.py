@@ -24,7 +24,7 @@ def lesson_params() -> list:
 
 
 def wrong_answers(lesson_id: str):
-    """The module ``tests/lessons/wrong/NN_topic.py`` (WRONG and VISIBLE_PASSES)."""
+    """The module ``tests/lessons/wrong/NN_topic.py`` (WRONG and HIDDEN_ONLY)."""
     path = WRONG_DIR / f"{lesson_id}.py"
     assert path.is_file(), f"{lesson_id}: write {path} with WRONG (and HIDDEN_ONLY)"
     spec = importlib.util.spec_from_file_location(f"wrong_{lesson_id}", path)
@@ -83,6 +83,14 @@ def variants(module) -> list[tuple[str, str, str]]:
             answers = {"wrong": answers}
         out += [(grade_id, name, source) for name, source in answers.items()]
     return out
+
+
+def first_variants(module) -> dict[str, str]:
+    """Answer cell -> the source of its first wrong variant."""
+    first: dict[str, str] = {}
+    for grade_id, _, source in variants(module):
+        first.setdefault(grade_id, source)
+    return first
 
 
 def hidden_only(module) -> dict[tuple[str, str], str]:

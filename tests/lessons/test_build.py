@@ -114,7 +114,7 @@ def test_check_names_the_stale_lesson(tmp_path):
     tiny_course(tmp_path, TINY)
     source = tmp_path / "solutions" / "00_tiny" / "00_tiny.md"
     [written] = build_lessons(root=tmp_path)
-    assert "raise NotImplementedError()" in written.read_text()
+    assert 'raise NotImplementedError(\\"Exercise 1: double\\")' in written.read_text()
     assert "2 * x" not in written.read_text()
     assert build_lessons(check=True, root=tmp_path) == [written]
     source.write_text(

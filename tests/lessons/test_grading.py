@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from lessonkit import lesson_params, tiny_course, variants, wrong_answers
+from lessonkit import first_variants, lesson_params, tiny_course, wrong_answers
 
 from autograder.grade.notebook import grade_notebook
 
@@ -54,11 +54,8 @@ def test_wrong_answers_score_zero(lesson_id, builds, tmp_path):
     path, nb = released(builds, lesson_id)
     names = exercises(nb)
     assert set(module.WRONG) == {f"ex_{n}" for n in names}, "WRONG needs one entry per exercise"
-    first = {}
-    for grade_id, _, source in variants(module):
-        first.setdefault(grade_id, source)
     submission = tmp_path / f"{lesson_id}.ipynb"
-    nbformat.write(with_wrong_answers(nb, first), submission)
+    nbformat.write(with_wrong_answers(nb, first_variants(module)), submission)
     result = grade_notebook(lesson_id, submission, course_dir=builds(lesson_id) / "course")
     assert result.completed, result.log
     scored = {
