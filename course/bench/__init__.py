@@ -123,18 +123,65 @@ def measure(
     return Timing(name or getattr(fn, "__name__", "fn"), times, number)
 
 
+# A comparison whose middle half of samples spans more than this share of its median is
+# flagged: on a shared or throttling machine one slow phase can move a ratio by half (seen
+# here: mlp read 1.49 with a 58 % spread, then 0.91 three times in a row with 5-7 %; a learner
+# on a busy 2-core host saw ratios from 0.04x to 39x).
+NOISY_SPREAD = 0.15
+
+
 def compare(ours: Callable[[], object], reference: Callable[[], object], **kwargs) -> dict:
     """Time two functions in the same process, interleaved, and return both and their ratio.
 
     Interleaving (ours, reference, ours, ...) spreads slow drifts of the machine (turbo,
-    other load) over both, so the ratio is fairer than two back-to-back runs.
+    other load) over both, so the ratio is fairer than two back-to-back runs. The reference
+    is timed after a settle on the CPU even in a quick run (see `measure`), so the threads
+    of ours do not slow it. The result's ``spread`` is the larger of the two and ``noisy``
+    says whether it is over `NOISY_SPREAD`; `describe` words it.
     """
     rounds = kwargs.pop("rounds", 3)
     ref_device = kwargs.pop("reference_device", kwargs.get("device", "cpu"))
+    ref_kwargs = {**kwargs, "device": ref_device}
+    if ref_device == "cpu":
+        ref_kwargs.setdefault("settle", 0.12)
     ours_times, ref_times = [], []
     for _ in range(rounds):
         ours_times += measure(ours, **kwargs).times
-        ref_times += measure(reference, **{**kwargs, "device": ref_device}).times
+        ref_times += measure(reference, **ref_kwargs).times
     a = Timing(kwargs.get("name") or "ours", ours_times)
     b = Timing("torch", ref_times)
-    return {"ours": a, "torch": b, "ratio": a.median / b.median}
+    spread = max(a.spread, b.spread)
+    return {
+        "ours": a,
+        "torch": b,
+        "ratio": a.median / b.median,
+        "spread": spread,
+        "noisy": spread > NOISY_SPREAD,
+    }
+
+
+def format_ratio(ratio: float) -> str:
+    """A time ratio with the digits that matter, never rounded to 0: 12x, 1.23x, 0.041x."""
+    if ratio >= 10:
+        return f"{ratio:.0f}x"
+    if ratio >= 0.1:
+        return f"{ratio:.2f}x"
+    return f"{ratio:.2g}x"
+
+
+def describe(result: dict, against: str = "torch") -> str:
+    """One line for a `compare` result: the ratio, and a warning when it is noisy.
+
+    >>> describe({"ratio": 0.0412, "spread": 0.05, "noisy": False})
+    '0.041x torch'
+    >>> describe({"ratio": 1.5, "spread": 0.4, "noisy": True})  # doctest: +ELLIPSIS
+    '1.50x torch (noisy: ... spans 40 % of the median...'
+    """
+    text = f"{format_ratio(result['ratio'])} {against}"
+    if result.get("noisy"):
+        text += (
+            f" (noisy: the middle half of the samples spans {100 * result['spread']:.0f} % of the "
+            "median, so do not trust this ratio; something else used the CPU while it ran. Rerun "
+            "the cell, ideally with nothing else running)"
+        )
+    return text

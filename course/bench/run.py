@@ -12,7 +12,7 @@ import numpy as np
 
 from course import backend, machine
 from course.allocator import keep_freed_memory
-from course.bench import Timing, compare, measure
+from course.bench import NOISY_SPREAD, Timing, compare, measure
 from course.bench import workloads as W
 
 
@@ -108,12 +108,6 @@ def blas_warning() -> str | None:
             "For honest numbers run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE course bench"
         )
     return None
-
-
-# A row whose middle half of samples spans more than this share of its median is flagged:
-# on a shared or throttling machine one slow phase can move a ratio by half (seen here:
-# mlp read 1.49 with a 58 % spread, then 0.91 three times in a row with 5-7 %).
-NOISY_SPREAD = 0.15
 
 
 def format_table(rows: list[dict]) -> str:

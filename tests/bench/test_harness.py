@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course.bench import Timing, compare, format_seconds, measure
+from course.bench import Timing, compare, describe, format_ratio, format_seconds, measure
 
 
 def test_measure_warms_up_and_repeats():
@@ -31,6 +31,32 @@ def test_compare_reports_a_ratio():
     result = compare(lambda: a @ a, lambda: a + a, warmup=1, repeat=3, rounds=2)
     assert len(result["ours"].times) == 6
     assert result["ratio"] == result["ours"].median / result["torch"].median
+    spread = max(result["ours"].spread, result["torch"].spread)
+    assert result["spread"] == spread and result["noisy"] == (spread > 0.15)
+
+
+def test_compare_settles_before_the_reference_even_in_quick_mode(monkeypatch):
+    import course.bench as bench
+
+    slept = []
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    compare(lambda: None, lambda: None, warmup=0, repeat=3, rounds=2)
+    assert slept == [0.0, 0.12, 0.0, 0.12], "ours unsettled (quick), torch after a settle"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "text"), [(39.4, "39x"), (1.234, "1.23x"), (0.0412, "0.041x"), (0.004, "0.004x")]
+)
+def test_format_ratio_never_rounds_a_ratio_away(ratio, text):
+    assert format_ratio(ratio) == text
+
+
+def test_describe_warns_about_a_noisy_ratio():
+    quiet = describe({"ratio": 0.91, "spread": 0.05, "noisy": False})
+    assert quiet == "0.91x torch"
+    noisy = describe({"ratio": 39.0, "spread": 0.6, "noisy": True}, against="NumPy")
+    assert noisy.startswith("39x NumPy (noisy:") and "60 %" in noisy and "do not trust" in noisy
 
 
 @pytest.mark.parametrize(
