@@ -48,7 +48,7 @@ def test_untouched_lesson_scores_zero(lesson_id, builds):
 
 @pytest.mark.parametrize("lesson_id", lesson_params())
 def test_wrong_answers_score_zero(lesson_id, builds, tmp_path):
-    """The first wrong variant of every exercise, graded by the real pipeline (test_feedback.py
+    """The first wrong variant of every exercise, graded by the real pipeline (test_wrong_answers.py
     runs every variant)."""
     module = wrong_answers(lesson_id)
     path, nb = released(builds, lesson_id)

@@ -1,4 +1,4 @@
-"""Plausible wrong answers for lesson 01_tensors (see tests/lessons/test_feedback.py).
+"""Plausible wrong answers for lesson 01_tensors (see tests/lessons/test_wrong_answers.py).
 
 Each exercise's first variant is also graded by the real pipeline (test_grading.py)."""
 

@@ -1,4 +1,4 @@
-"""Plausible wrong answers for lesson 06_gpu (see tests/lessons/test_feedback.py).
+"""Plausible wrong answers for lesson 06_gpu (see tests/lessons/test_wrong_answers.py).
 
 WRONG maps an answer cell's grade_id to its wrong variants, {description: full answer cell};
 each must run, fail the visible test (what Validate runs) and score 0. Each is a mistake that
