@@ -642,6 +642,119 @@ class DataLoader:
             yield course.Tensor(self.X[sl]), course.Tensor(self.y[sl])
 """,
     },
+    "ex_adamw": {
+        # The classic weight decay of SGD, g + wd * p: Adam then divides it by sqrt(v_hat).
+        "L2 added to the gradient (Adam + L2, not AdamW)": """\
+class AdamW:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        self.params = list(params)
+        self.lr, self.weight_decay = lr, weight_decay
+        self.adam = optim.Adam(self.params, lr=lr, betas=betas, eps=eps)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p.grad.array += self.weight_decay * p.array
+        self.adam.step()
+""",
+        # Step first, then shrink: the decay also shrinks the Adam step (by lr**2 * wd * step).
+        "decay applied after the Adam step": """\
+class AdamW:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        self.params = list(params)
+        self.lr, self.weight_decay = lr, weight_decay
+        self.adam = optim.Adam(self.params, lr=lr, betas=betas, eps=eps)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        self.adam.step()
+        for p in self.params:
+            if p.grad is not None:
+                p.array *= 1 - self.lr * self.weight_decay
+""",
+        # Reads weight_decay as the shrink factor per step, forgetting the lr in lr * wd.
+        "decay not scaled by lr": """\
+class AdamW:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        self.params = list(params)
+        self.lr, self.weight_decay = lr, weight_decay
+        self.adam = optim.Adam(self.params, lr=lr, betas=betas, eps=eps)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p.array *= 1 - self.weight_decay
+        self.adam.step()
+""",
+        # Decays every parameter, also those torch skips because they have no gradient.
+        "parameters without a gradient decayed too": """\
+class AdamW:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        self.params = list(params)
+        self.lr, self.weight_decay = lr, weight_decay
+        self.adam = optim.Adam(self.params, lr=lr, betas=betas, eps=eps)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        for p in self.params:
+            p.array *= 1 - self.lr * self.weight_decay
+        self.adam.step()
+""",
+    },
+    "ex_lr_schedule": {
+        # The off-by-one of many warmups: step 0 gets lr 0 and learns nothing.
+        "warmup starts at 0 (step / warmup_steps)": """\
+def lr_schedule(step, base_lr, warmup_steps, total_steps, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    if step >= total_steps:
+        return min_lr
+    t = (step - warmup_steps) / (total_steps - warmup_steps)
+    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * t)) / 2
+""",
+        # The textbook cosine without a floor; only the clamp after total_steps uses min_lr.
+        "cosine decays to 0, ignoring min_lr": """\
+def lr_schedule(step, base_lr, warmup_steps, total_steps, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    if step >= total_steps:
+        return min_lr
+    t = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * (1 + math.cos(math.pi * t)) / 2
+""",
+        # Divides by total_steps instead of the decay's length: the phase ends short of pi.
+        "cosine period total_steps: never reaches min_lr": """\
+def lr_schedule(step, base_lr, warmup_steps, total_steps, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    if step >= total_steps:
+        return min_lr
+    t = (step - warmup_steps) / total_steps
+    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * t)) / 2
+""",
+        # Right up to total_steps, then the cosine passes pi and climbs back toward base_lr.
+        "no clamp after total_steps: the rate rises again": """\
+def lr_schedule(step, base_lr, warmup_steps, total_steps, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    t = (step - warmup_steps) / (total_steps - warmup_steps)
+    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * t)) / 2
+""",
+    },
 }
 
 HIDDEN_ONLY = {}
