@@ -184,56 +184,6 @@ def conv2d_im2col(X, weight, bias=None, stride=1, padding=0):
     return out.reshape(N, W_out, H_out, C_out).transpose(0, 3, 2, 1)
 """,
     },
-    "ex_conv2d_windows": {
-        # Ignores the stride: every window, not every s-th one.
-        "ignores the stride": """\
-def conv2d_windows(X, weight, bias=None, stride=1, padding=0):
-    py, px = pair(padding)
-    kh, kw = weight.shape[2:]
-    X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-    windows = sliding_window_view(X_pad, (kh, kw), axis=(2, 3))
-    out = np.tensordot(windows, weight, axes=([1, 4, 5], [1, 2, 3]))
-    if bias is not None:
-        out += bias
-    return out.transpose(0, 3, 1, 2)
-""",
-        # Contracts the window's (i, j) with the weight's (j, i): right only for symmetric
-        # kernels.
-        "kernel axes swapped in the contraction": """\
-def conv2d_windows(X, weight, bias=None, stride=1, padding=0):
-    (sy, sx), (py, px) = pair(stride), pair(padding)
-    kh, kw = weight.shape[2:]
-    X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-    windows = sliding_window_view(X_pad, (kh, kw), axis=(2, 3))[:, :, ::sy, ::sx]
-    out = np.einsum("nchwij,ocji->nhwo", windows, weight)
-    if bias is not None:
-        out += bias
-    return out.transpose(0, 3, 1, 2)
-""",
-        # Subsamples the input for the stride, then takes every window of what is left.
-        "strides the input, not the windows": """\
-def conv2d_windows(X, weight, bias=None, stride=1, padding=0):
-    (sy, sx), (py, px) = pair(stride), pair(padding)
-    kh, kw = weight.shape[2:]
-    X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))[:, :, ::sy, ::sx]
-    windows = sliding_window_view(X_pad, (kh, kw), axis=(2, 3))
-    out = np.tensordot(windows, weight, axes=([1, 4, 5], [1, 2, 3]))
-    if bias is not None:
-        out += bias
-    return out.transpose(0, 3, 1, 2)
-""",
-        # Forgets to pad: right for padding 0.
-        "no padding": """\
-def conv2d_windows(X, weight, bias=None, stride=1, padding=0):
-    sy, sx = pair(stride)
-    kh, kw = weight.shape[2:]
-    windows = sliding_window_view(X, (kh, kw), axis=(2, 3))[:, :, ::sy, ::sx]
-    out = np.tensordot(windows, weight, axes=([1, 4, 5], [1, 2, 3]))
-    if bias is not None:
-        out += bias
-    return out.transpose(0, 3, 1, 2)
-""",
-    },
     "ex_col2im": {
         # Assigns instead of adding: right when windows do not overlap.
         "= instead of +=": """\
@@ -540,106 +490,250 @@ class MaxPool2dFunction(course.Function):
         return (dX,)
 """,
     },
-    "ex_avg_pool2d": {
-        # Upsamples grad by repeating it kh x kw times: right only when the windows tile the
-        # input exactly (stride = kernel, no padding).
-        "np.repeat upsampling": """\
-class AvgPool2dFunction(course.Function):
-    def forward(self, X, kernel_size, stride=None, padding=0):
-        kh, kw = pair(kernel_size)
-        sy, sx = pair(kernel_size if stride is None else stride)
-        py, px = pair(padding)
-        N, C, H, W = X.shape
-        H_out, W_out = (H + 2 * py - kh) // sy + 1, (W + 2 * px - kw) // sx + 1
-        X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-        out = np.zeros((N, C, H_out, W_out), dtype=X.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                out += X_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx]
-        self.geometry = (X.shape, kh, kw, sy, sx, py, px, H_out, W_out)
-        return out / (kh * kw)
+    "ex_batch_norm": {
+        # np.var's default (ddof=0) everywhere: the running variance should store the unbiased one.
+        "biased variance in the running var": """\
+class BatchNorm2dFunction(course.Function):
+    def forward(
+        self, X, weight, bias, running_mean, running_var, training=True, momentum=0.1, eps=1e-5
+    ):
+        if training:
+            mean, var = X.mean(axis=(0, 2, 3)), X.var(axis=(0, 2, 3))
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+            running_var *= 1 - momentum
+            running_var += momentum * var
+        else:
+            mean, var = running_mean, running_var
+        self.inv_std = 1 / np.sqrt(var + eps)
+        self.xhat = (X - mean[:, None, None]) * self.inv_std[:, None, None]
+        self.weight, self.training = weight, training
+        return self.xhat * weight[:, None, None] + bias[:, None, None]
 
     def backward(self, grad):
-        X_shape, kh, kw, sy, sx, py, px, H_out, W_out = self.geometry
-        return np.repeat(np.repeat(grad, kh, axis=2), kw, axis=3) / (kh * kw)
+        if self.training:
+            return batch_norm_backward(grad, self.xhat, self.inv_std, self.weight)
+        dX = grad * (self.weight * self.inv_std)[:, None, None]
+        return dX, (grad * self.xhat).sum(axis=(0, 2, 3)), grad.sum(axis=(0, 2, 3))
 """,
-        # Assigns instead of adding: right when windows do not overlap.
-        "= instead of +=": """\
-class AvgPool2dFunction(course.Function):
-    def forward(self, X, kernel_size, stride=None, padding=0):
-        kh, kw = pair(kernel_size)
-        sy, sx = pair(kernel_size if stride is None else stride)
-        py, px = pair(padding)
-        N, C, H, W = X.shape
-        H_out, W_out = (H + 2 * py - kh) // sy + 1, (W + 2 * px - kw) // sx + 1
-        X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-        out = np.zeros((N, C, H_out, W_out), dtype=X.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                out += X_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx]
-        self.geometry = (X.shape, kh, kw, sy, sx, py, px, H_out, W_out)
-        return out / (kh * kw)
+        # Updates the running statistics on every call, then normalises with them in evaluation.
+        "running stats updated in eval too": """\
+class BatchNorm2dFunction(course.Function):
+    def forward(
+        self, X, weight, bias, running_mean, running_var, training=True, momentum=0.1, eps=1e-5
+    ):
+        m = X.size // X.shape[1]
+        mean, var = X.mean(axis=(0, 2, 3)), X.var(axis=(0, 2, 3))
+        running_mean *= 1 - momentum
+        running_mean += momentum * mean
+        running_var *= 1 - momentum
+        running_var += momentum * m / (m - 1) * var
+        if not training:
+            mean, var = running_mean, running_var
+        self.inv_std = 1 / np.sqrt(var + eps)
+        self.xhat = (X - mean[:, None, None]) * self.inv_std[:, None, None]
+        self.weight, self.training = weight, training
+        return self.xhat * weight[:, None, None] + bias[:, None, None]
 
     def backward(self, grad):
-        X_shape, kh, kw, sy, sx, py, px, H_out, W_out = self.geometry
-        N, C, H, W = X_shape
-        dX_pad = np.zeros((N, C, H + 2 * py, W + 2 * px), dtype=grad.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                dX_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx] = grad / (kh * kw)
-        return (dX_pad[:, :, py : py + H, px : px + W],)
+        if self.training:
+            return batch_norm_backward(grad, self.xhat, self.inv_std, self.weight)
+        dX = grad * (self.weight * self.inv_std)[:, None, None]
+        return dX, (grad * self.xhat).sum(axis=(0, 2, 3)), grad.sum(axis=(0, 2, 3))
 """,
-        # Works on the padded shape and forgets to cut the padding off: right for padding 0.
-        "padding not cut off": """\
-class AvgPool2dFunction(course.Function):
-    def forward(self, X, kernel_size, stride=None, padding=0):
-        kh, kw = pair(kernel_size)
-        sy, sx = pair(kernel_size if stride is None else stride)
-        py, px = pair(padding)
-        N, C, H, W = X.shape
-        H_out, W_out = (H + 2 * py - kh) // sy + 1, (W + 2 * px - kw) // sx + 1
-        X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-        out = np.zeros((N, C, H_out, W_out), dtype=X.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                out += X_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx]
-        self.geometry = (X.shape, kh, kw, sy, sx, py, px, H_out, W_out)
-        return out / (kh * kw)
+        # The optimizer's convention (momentum weighs the OLD value); torch's BatchNorm
+        # momentum weighs the new one.
+        "momentum the wrong way round (0.9 convention)": """\
+class BatchNorm2dFunction(course.Function):
+    def forward(
+        self, X, weight, bias, running_mean, running_var, training=True, momentum=0.1, eps=1e-5
+    ):
+        if training:
+            m = X.size // X.shape[1]
+            mean, var = X.mean(axis=(0, 2, 3)), X.var(axis=(0, 2, 3))
+            running_mean[:] = momentum * running_mean + (1 - momentum) * mean
+            running_var[:] = momentum * running_var + (1 - momentum) * var * m / (m - 1)
+        else:
+            mean, var = running_mean, running_var
+        self.inv_std = 1 / np.sqrt(var + eps)
+        self.xhat = (X - mean[:, None, None]) * self.inv_std[:, None, None]
+        self.weight, self.training = weight, training
+        return self.xhat * weight[:, None, None] + bias[:, None, None]
 
     def backward(self, grad):
-        X_shape, kh, kw, sy, sx, py, px, H_out, W_out = self.geometry
-        N, C, H, W = X_shape
-        dX_pad = np.zeros((N, C, H + 2 * py, W + 2 * px), dtype=grad.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                dX_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx] += grad / (kh * kw)
-        return (dX_pad,)
+        if self.training:
+            return batch_norm_backward(grad, self.xhat, self.inv_std, self.weight)
+        dX = grad * (self.weight * self.inv_std)[:, None, None]
+        return dX, (grad * self.xhat).sum(axis=(0, 2, 3)), grad.sum(axis=(0, 2, 3))
 """,
-        # Each element of a window gets the whole grad: the 1 / (kh * kw) share forgotten.
-        "grad not divided by kh * kw": """\
-class AvgPool2dFunction(course.Function):
-    def forward(self, X, kernel_size, stride=None, padding=0):
-        kh, kw = pair(kernel_size)
-        sy, sx = pair(kernel_size if stride is None else stride)
-        py, px = pair(padding)
-        N, C, H, W = X.shape
-        H_out, W_out = (H + 2 * py - kh) // sy + 1, (W + 2 * px - kw) // sx + 1
-        X_pad = np.pad(X, ((0, 0), (0, 0), (py, py), (px, px)))
-        out = np.zeros((N, C, H_out, W_out), dtype=X.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                out += X_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx]
-        self.geometry = (X.shape, kh, kw, sy, sx, py, px, H_out, W_out)
-        return out / (kh * kw)
+        # Updates the running statistics, then normalises with them in both modes.
+        "normalises with the running stats in training": """\
+class BatchNorm2dFunction(course.Function):
+    def forward(
+        self, X, weight, bias, running_mean, running_var, training=True, momentum=0.1, eps=1e-5
+    ):
+        if training:
+            m = X.size // X.shape[1]
+            mean, var = X.mean(axis=(0, 2, 3)), X.var(axis=(0, 2, 3))
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+            running_var *= 1 - momentum
+            running_var += momentum * m / (m - 1) * var
+        self.inv_std = 1 / np.sqrt(running_var + eps)
+        self.xhat = (X - running_mean[:, None, None]) * self.inv_std[:, None, None]
+        self.weight, self.training = weight, training
+        return self.xhat * weight[:, None, None] + bias[:, None, None]
 
     def backward(self, grad):
-        X_shape, kh, kw, sy, sx, py, px, H_out, W_out = self.geometry
-        N, C, H, W = X_shape
-        dX_pad = np.zeros((N, C, H + 2 * py, W + 2 * px), dtype=grad.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                dX_pad[:, :, i : i + sy * H_out : sy, j : j + sx * W_out : sx] += grad
-        return (dX_pad[:, :, py : py + H, px : px + W],)
+        if self.training:
+            return batch_norm_backward(grad, self.xhat, self.inv_std, self.weight)
+        dX = grad * (self.weight * self.inv_std)[:, None, None]
+        return dX, (grad * self.xhat).sum(axis=(0, 2, 3)), grad.sum(axis=(0, 2, 3))
+""",
+        # Assigns new arrays to the local names: the caller's buffers never change.
+        "running stats rebound, not updated in place": """\
+class BatchNorm2dFunction(course.Function):
+    def forward(
+        self, X, weight, bias, running_mean, running_var, training=True, momentum=0.1, eps=1e-5
+    ):
+        if training:
+            m = X.size // X.shape[1]
+            mean, var = X.mean(axis=(0, 2, 3)), X.var(axis=(0, 2, 3))
+            running_mean = (1 - momentum) * running_mean + momentum * mean
+            running_var = (1 - momentum) * running_var + momentum * m / (m - 1) * var
+        else:
+            mean, var = running_mean, running_var
+        self.inv_std = 1 / np.sqrt(var + eps)
+        self.xhat = (X - mean[:, None, None]) * self.inv_std[:, None, None]
+        self.weight, self.training = weight, training
+        return self.xhat * weight[:, None, None] + bias[:, None, None]
+
+    def backward(self, grad):
+        if self.training:
+            return batch_norm_backward(grad, self.xhat, self.inv_std, self.weight)
+        dX = grad * (self.weight * self.inv_std)[:, None, None]
+        return dX, (grad * self.xhat).sum(axis=(0, 2, 3)), grad.sum(axis=(0, 2, 3))
+""",
+    },
+    "ex_batch_norm_backward": {
+        # The evaluation gradient in training: forgets that the batch statistics depend on X.
+        "mean and var treated as constants": """\
+def batch_norm_backward(grad, xhat, inv_std, weight):
+    dbias = grad.sum(axis=(0, 2, 3))
+    dweight = (grad * xhat).sum(axis=(0, 2, 3))
+    return grad * (weight * inv_std)[:, None, None], dweight, dbias
+""",
+        # Subtracts the mean of g but forgets the variance's term, xhat * mean(g * xhat).
+        "only the mean term (variance treated as constant)": """\
+def batch_norm_backward(grad, xhat, inv_std, weight):
+    dbias = grad.sum(axis=(0, 2, 3))
+    dweight = (grad * xhat).sum(axis=(0, 2, 3))
+    g = grad - grad.mean(axis=(0, 2, 3), keepdims=True)
+    return g * (weight * inv_std)[:, None, None], dweight, dbias
+""",
+        # A mean over N, H, W where the chain rule sums: right only when m = 1.
+        "dgamma, dbeta averaged instead of summed": """\
+def batch_norm_backward(grad, xhat, inv_std, weight):
+    m = grad.size // grad.shape[1]
+    dbias = grad.mean(axis=(0, 2, 3))
+    dweight = (grad * xhat).mean(axis=(0, 2, 3))
+    dX = grad - dbias[:, None, None] - xhat * dweight[:, None, None]
+    return dX * (weight * inv_std)[:, None, None], dweight, dbias
+""",
+        # Sums over N (as for a Linear layer's bias) but not over H and W: one number per pixel.
+        "dgamma, dbeta summed over the batch only": """\
+def batch_norm_backward(grad, xhat, inv_std, weight):
+    m = grad.size // grad.shape[1]
+    dX = (
+        grad
+        - grad.mean(axis=(0, 2, 3), keepdims=True)
+        - xhat * (grad * xhat).mean(axis=(0, 2, 3), keepdims=True)
+    )
+    return dX * (weight * inv_std)[:, None, None], (grad * xhat).sum(axis=0), grad.sum(axis=0)
+""",
+    },
+    "ex_dropout": {
+        # Zeroes elements but forgets the 1 / (1 - p): the expected value shrinks to (1 - p) * X.
+        "not rescaled": """\
+class DropoutFunction(course.Function):
+    def forward(self, X, p=0.5, training=True, rng=None):
+        if not training:
+            self.mask = None
+            return X
+        self.mask = (rng.random(X.shape) >= p).astype(X.dtype)
+        return X * self.mask
+
+    def backward(self, grad):
+        if self.mask is None:
+            return (grad,)
+        return (grad * self.mask,)
+""",
+        # Scales by 1 / (1 - p) in both modes: evaluation must be the identity.
+        "rescaled in eval too": """\
+class DropoutFunction(course.Function):
+    def forward(self, X, p=0.5, training=True, rng=None):
+        if not training:
+            self.mask = np.full_like(X, 1 / (1 - p))
+            return X * self.mask
+        keep = rng.random(X.shape) >= p
+        self.mask = np.zeros_like(X) if p == 1 else keep.astype(X.dtype) / X.dtype.type(1 - p)
+        return X * self.mask
+
+    def backward(self, grad):
+        if self.mask is None:
+            return (grad,)
+        return (grad * self.mask,)
+""",
+        # Draws the mask again in backward: other elements get the gradient than those kept.
+        "a fresh mask in backward": """\
+class DropoutFunction(course.Function):
+    def forward(self, X, p=0.5, training=True, rng=None):
+        self.p, self.training, self.rng = p, training, rng
+        if not training:
+            return X
+        keep = rng.random(X.shape) >= p
+        return X * keep / (1 - p) if p < 1 else np.zeros_like(X)
+
+    def backward(self, grad):
+        if not self.training:
+            return (grad,)
+        if self.p == 1:
+            return (np.zeros_like(grad),)
+        keep = self.rng.random(grad.shape) >= self.p
+        return (grad * keep / (1 - self.p),)
+""",
+        # Multiplies the kept elements by 1 - p (the eval-time rule of the original dropout paper).
+        "scaled by (1 - p), not 1 / (1 - p)": """\
+class DropoutFunction(course.Function):
+    def forward(self, X, p=0.5, training=True, rng=None):
+        if not training:
+            self.mask = None
+            return X
+        keep = rng.random(X.shape) >= p
+        self.mask = keep.astype(X.dtype) * X.dtype.type(1 - p)
+        return X * self.mask
+
+    def backward(self, grad):
+        if self.mask is None:
+            return (grad,)
+        return (grad * self.mask,)
+""",
+        # A blind 1 / (1 - p): at p = 1 the dropped elements become 0 / 0 = nan.
+        "p = 1 not guarded (0 / 0 = nan)": """\
+class DropoutFunction(course.Function):
+    def forward(self, X, p=0.5, training=True, rng=None):
+        if not training:
+            self.mask = None
+            return X
+        keep = rng.random(X.shape) >= p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.mask = keep.astype(X.dtype) / X.dtype.type(1 - p)
+        return X * self.mask
+
+    def backward(self, grad):
+        if self.mask is None:
+            return (grad,)
+        return (grad * self.mask,)
 """,
     },
 }
