@@ -312,50 +312,122 @@ def lstm_sequence_forward(X, h0, c0, W_ih, W_hh, b_ih, b_hh):
     return hs, (h, c)
 """,
     },
-    "ex_perplexity": {
-        # exp of the summed loss: right for a single position only.
-        "exp of the sum, not the mean": """\
-def perplexity(logits, y):
-    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
-    y = np.asarray(y).reshape(-1)
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(np.exp(-log_p[np.arange(len(y)), y].sum()))
+    "ex_lstm_cell_backward": {
+        # dc_prev without the forget gate: c = f * c_prev + ..., so dc_prev needs the factor f.
+        "dc_prev not multiplied by f": """\
+def lstm_cell_backward(dh, dc, x, h, c, gates, c_new, W_ih, W_hh):
+    i, f, g, o = np.split(gates, 4, axis=1)
+    tanh_c = np.tanh(c_new)
+    do = dh * tanh_c
+    dc_total = dc + dh * o * (1 - tanh_c**2)
+    da = np.concatenate([dc_total * g * i * (1 - i), dc_total * c * f * (1 - f),
+                         dc_total * i * (1 - g**2), do * o * (1 - o)], axis=1)
+    return da @ W_ih, da @ W_hh, dc_total, da.T @ x, da.T @ h, da.sum(axis=0)
 """,
-        # The textbook log-softmax without subtracting the max: exp(1e4) overflows to inf.
-        "log-softmax without the max": """\
-def perplexity(logits, y):
-    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
-    y = np.asarray(y).reshape(-1)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(np.exp(-log_p[np.arange(len(y)), y].mean()))
+        # o's gradient from tanh of the OLD cell state (c is right there in the arguments).
+        "tanh(c_prev) in o's gradient": """\
+def lstm_cell_backward(dh, dc, x, h, c, gates, c_new, W_ih, W_hh):
+    H = h.shape[1]
+    i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    do = dh * np.tanh(c)
+    dc_total = dc + dh * o * (1 - np.tanh(c_new) ** 2)
+    di, df, dg = dc_total * g, dc_total * c, dc_total * i
+    da = np.hstack([di * i * (1 - i), df * f * (1 - f), dg * (1 - g * g), do * o * (1 - o)])
+    return da @ W_ih, da @ W_hh, dc_total * f, da.T @ x, da.T @ h, da.sum(axis=0)
 """,
-        # Sequence loss averaged over the wrong axis: mean over time, then summed over the batch.
-        "mean over time, sum over batch": """\
-def perplexity(logits, y):
-    z = logits.astype(np.float64)
-    z = z - z.max(axis=-1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-    nll = -np.take_along_axis(log_p, np.asarray(y)[..., None], axis=-1)[..., 0]
-    return float(np.exp(nll.mean(axis=-1).sum()))
+        # The derivatives written as if `gates` held pre-activations: sigma(z)(1 - sigma(z))
+        # and 1 - tanh(z)**2 applied to values that already went through sigmoid / tanh.
+        "nonlinearity applied again in the derivatives": """\
+def lstm_cell_backward(dh, dc, x, h, c, gates, c_new, W_ih, W_hh):
+    zi, zf, zg, zo = np.split(gates, 4, axis=1)
+    i, f, g, o = sigmoid(zi), sigmoid(zf), np.tanh(zg), sigmoid(zo)
+    tanh_c = np.tanh(c_new)
+    do = dh * tanh_c
+    dc_total = dc + dh * o * (1 - tanh_c**2)
+    da = np.concatenate([dc_total * g * i * (1 - i), dc_total * c * f * (1 - f),
+                         dc_total * i * (1 - g**2), do * o * (1 - o)], axis=1)
+    return da @ W_ih, da @ W_hh, dc_total * f, da.T @ x, da.T @ h, da.sum(axis=0)
 """,
-        # The mean of per-position perplexities: exp and mean swapped.
-        "mean of exp, not exp of mean": """\
-def perplexity(logits, y):
-    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
-    y = np.asarray(y).reshape(-1)
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(np.exp(-log_p[np.arange(len(y)), y]).mean())
+        # Only the gradient from the next step reaches c_new: the path through h_new is lost.
+        "dc without the path through h": """\
+def lstm_cell_backward(dh, dc, x, h, c, gates, c_new, W_ih, W_hh):
+    i, f, g, o = np.split(gates, 4, axis=1)
+    do = dh * np.tanh(c_new)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f),
+                         dc * i * (1 - g**2), do * o * (1 - o)], axis=1)
+    return da @ W_ih, da @ W_hh, dc * f, da.T @ x, da.T @ h, da.sum(axis=0)
 """,
-        # Softmax over the batch axis (axis 0) instead of over the classes.
-        "softmax over the wrong axis": """\
-def perplexity(logits, y):
-    z = logits.reshape(-1, logits.shape[-1]).astype(np.float64)
-    y = np.asarray(y).reshape(-1)
-    z = z - z.max(axis=0, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
-    return float(np.exp(-log_p[np.arange(len(y)), y].mean()))
+        # Gates unpacked (and da packed) in the order i, f, o, g: the LSTM-paper habit.
+        "gate order i, f, o, g": """\
+def lstm_cell_backward(dh, dc, x, h, c, gates, c_new, W_ih, W_hh):
+    i, f, o, g = np.split(gates, 4, axis=1)
+    tanh_c = np.tanh(c_new)
+    do = dh * tanh_c
+    dc_total = dc + dh * o * (1 - tanh_c**2)
+    da = np.concatenate([dc_total * g * i * (1 - i), dc_total * c * f * (1 - f),
+                         do * o * (1 - o), dc_total * i * (1 - g**2)], axis=1)
+    return da @ W_ih, da @ W_hh, dc_total * f, da.T @ x, da.T @ h, da.sum(axis=0)
+""",
+    },
+    "ex_tbptt_train": {
+        # The state is never passed on: every chunk starts from zeros, nothing is carried.
+        "state reset every chunk": """\
+def tbptt_train(model, opt, X, Y, k):
+    losses = []
+    for t in range(0, X.shape[1], k):
+        logits, _ = model(course.tensor(X[:, t : t + k]))
+        V = logits.shape[-1]
+        loss = F.cross_entropy(logits.reshape(-1, V), course.tensor(Y[:, t : t + k].reshape(-1)))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+""",
+        # Not detached: the second backward fails, and its error suggests retain_graph=True,
+        # which lets each chunk's gradient flow on into the earlier chunks.
+        "state not detached, retain_graph=True": """\
+def tbptt_train(model, opt, X, Y, k):
+    state, losses = None, []
+    for t in range(0, X.shape[1], k):
+        logits, state = model(course.tensor(X[:, t : t + k]), state)
+        V = logits.shape[-1]
+        loss = F.cross_entropy(logits.reshape(-1, V), course.tensor(Y[:, t : t + k].reshape(-1)))
+        opt.zero_grad()
+        loss.backward(retain_graph=True)
+        opt.step()
+        losses.append(loss.item())
+    return losses
+""",
+        # T // k chunks: the last, shorter chunk is dropped.
+        "last partial chunk dropped": """\
+def tbptt_train(model, opt, X, Y, k):
+    state, losses = None, []
+    for n in range(X.shape[1] // k):
+        xb, yb = X[:, n * k : (n + 1) * k], Y[:, n * k : (n + 1) * k]
+        logits, state = model(course.tensor(xb), state)
+        V = logits.shape[-1]
+        loss = F.cross_entropy(logits.reshape(-1, V), course.tensor(yb.reshape(-1)))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        state = (state[0].detach(), state[1].detach())
+        losses.append(loss.item())
+    return losses
+""",
+        # No zero_grad: each step uses the sum of this chunk's gradient and all earlier ones.
+        "zero_grad forgotten": """\
+def tbptt_train(model, opt, X, Y, k):
+    state, losses = None, []
+    for t in range(0, X.shape[1], k):
+        logits, state = model(course.tensor(X[:, t : t + k]), state)
+        V = logits.shape[-1]
+        loss = F.cross_entropy(logits.reshape(-1, V), course.tensor(Y[:, t : t + k].reshape(-1)))
+        loss.backward()
+        opt.step()
+        state = tuple(s.detach() for s in state)
+        losses.append(loss.item())
+    return losses
 """,
     },
     "ex_sample_with_temperature": {
