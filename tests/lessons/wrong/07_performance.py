@@ -328,4 +328,114 @@ def attainable_gflops(intensity, peak, bandwidth):
     },
 }
 
+# Exercise 9's hand-written step (the solution), from which the variants below differ in one place.
+_FAST_STEP = """\
+def make_fast_cnn_step(model, X, y, lr):
+        # By hand in NumPy, channels last (N, H, W, C): each conv is one GEMM on contiguous
+    # windows, ReLU and max-pooling are one pass, no graph is recorded, and the weights are
+    # updated in place. conv1's input gradient (of the data) is never computed.
+    conv1, conv2, fc = model[0], model[3], model[7]
+    params = [conv1.weight, conv1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias]
+    W1, b1, W2, b2, Wf, bf = (p.array for p in params)  # the raw arrays: updates change the model
+    n = X.shape[0]
+    rows = np.arange(n)
+    x0 = np.ascontiguousarray(X.transpose(0, 2, 3, 1))
+
+    def im2col(x):  # (n, h, w, c) -> (n * h * w, c * 9): 3x3 windows, padding 1
+        nb, h, w, c = x.shape
+        padded = np.zeros((nb, h + 2, w + 2, c), x.dtype)
+        padded[:, 1:-1, 1:-1] = x
+        windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(1, 2))
+        return windows.reshape(nb * h * w, c * 9)  # (c, kh, kw) order, as the weights
+
+    def col2im(cols, shape):  # the adjoint of im2col: overlapping windows add up
+        nb, h, w, c = shape
+        cols = cols.reshape(nb, h, w, c, 3, 3)
+        padded = np.zeros((nb, h + 2, w + 2, c), cols.dtype)
+        for i in range(3):
+            for j in range(3):
+                padded[:, i : i + h, j : j + w] += cols[..., i, j]
+        return padded[:, 1:-1, 1:-1]
+
+    def relu_pool(z):  # maxpool2(relu(z)) = relu(maxpool2(z)), and where the max was
+        nb, h, w, c = z.shape
+        blocks = z.reshape(nb, h // 2, 2, w // 2, 2, c)
+        top = blocks.max(axis=(2, 4), keepdims=True)
+        mask = (blocks == top) & (top > 0)
+        return np.maximum(top[:, :, 0, :, 0], 0), mask
+
+    def step():
+        c1 = im2col(x0)
+        z1 = (c1 @ W1.reshape(16, -1).T + b1).reshape(n, 28, 28, 16)
+        p1, mask1 = relu_pool(z1)
+        c2 = im2col(p1)
+        z2 = (c2 @ W2.reshape(32, -1).T + b2).reshape(n, 14, 14, 32)
+        p2, mask2 = relu_pool(z2)
+        flat = p2.transpose(0, 3, 1, 2).reshape(n, -1)  # Flatten's (C, H, W) order
+        logits = flat @ Wf.T + bf
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
+        dlogits = exp / total
+        dlogits[rows, y] -= 1
+        dlogits /= n
+        dWf, dbf = dlogits.T @ flat, dlogits.sum(axis=0)
+        dp2 = (dlogits @ Wf).reshape(n, 32, 7, 7).transpose(0, 2, 3, 1)
+        dz2 = (mask2 * dp2[:, :, None, :, None, :]).reshape(n * 196, 32)
+        dW2, db2 = (dz2.T @ c2).reshape(W2.shape), dz2.sum(axis=0)
+        dp1 = col2im(dz2 @ W2.reshape(32, -1), (n, 14, 14, 16))
+        dz1 = (mask1 * dp1[:, :, None, :, None, :]).reshape(n * 784, 16)
+        dW1, db1 = (dz1.T @ c1).reshape(W1.shape), dz1.sum(axis=0)
+        for p, g in zip((W1, b1, W2, b2, Wf, bf), (dW1, db1, dW2, db2, dWf, dbf)):
+            p -= lr * g
+        return loss
+
+    return step
+"""
+
+
+def _variant(old, new):
+    assert _FAST_STEP.count(old) == 1, old
+    return _FAST_STEP.replace(old, new)
+
+
+WRONG["ex_fast_cnn_step"] = {
+    # The autograd step without opt.zero_grad(): gradients accumulate (course, like torch, adds
+    # into .grad), so step 1 is right and step 2 uses the sum of both steps' gradients.
+    "forgot to zero the gradients": """\
+def make_fast_cnn_step(model, X, y, lr):
+    opt = optim.SGD(model.parameters(), lr=lr)
+    X_, y_ = course.tensor(X), course.tensor(y)
+
+    def step():
+        loss = F.cross_entropy(model(X_), y_)
+        loss.backward()
+        opt.step()
+        return float(loss.item())
+
+    return step
+""",
+    # The summed loss (and its gradient, not divided by the batch size): a loss N times too large
+    # and steps N times too long.
+    "loss summed over the batch, not averaged": _variant(
+        "loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))\n",
+        "loss = float(np.sum(np.log(total[:, 0]) - shifted[rows, y]))\n",
+    ).replace("        dlogits /= n\n", ""),
+    # Updates the weights only: the biases keep their initial values.
+    "biases not updated": _variant(
+        "zip((W1, b1, W2, b2, Wf, bf), (dW1, db1, dW2, db2, dWf, dbf))",
+        "zip((W1, W2, Wf), (dW1, dW2, dWf))",
+    ),
+    # Flattens the channels-last activations as they lie, (row, column, channel), while the
+    # linear layer's weights expect torch's Flatten order (channel, row, column).
+    "flattened in channels-last order": _variant(
+        "flat = p2.transpose(0, 3, 1, 2).reshape(n, -1)",
+        "flat = p2.reshape(n, -1)",
+    ).replace(
+        "dp2 = (dlogits @ Wf).reshape(n, 32, 7, 7).transpose(0, 2, 3, 1)",
+        "dp2 = (dlogits @ Wf).reshape(n, 7, 7, 32)",
+    ),
+}
+
 HIDDEN_ONLY: dict[tuple[str, str], str] = {}
