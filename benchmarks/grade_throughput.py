@@ -1,10 +1,13 @@
 """Grading throughput: 40 synthetic submissions of lesson 01 through `autograder grade`.
 
-    PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--json FILE]
+    PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--honest N] [--json FILE]
 
 The mix: 16 correct, 10 with some wrong answers, 8 untouched, and 6 broken (corrupt JSON,
-an empty file, an infinite loop, os._exit, a segfault, a patched np.allclose). Prints
-submissions per minute and the status counts; the grading itself is `grade_class`.
+an empty file, an infinite loop, os._exit, a segfault, a patched np.allclose); ``--honest N``
+grades only the first N honest ones (correct, wrong, untouched, interleaved), for a quick
+before/after. Prints submissions per minute, the status counts, and the median seconds one
+honest submission took (from its start on a worker to its result); the grading itself is
+`grade_class`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +31,7 @@ from autograder.build import build  # noqa: E402
 from autograder.grade import grade_class  # noqa: E402
 
 
-def submissions(course_dir: Path, folder: Path) -> None:
+def submissions(course_dir: Path, folder: Path, honest: int | None = None) -> None:
     c = Crafter(course_dir)
     rng = random.Random(0)
     notebooks = {}
@@ -46,23 +50,29 @@ def submissions(course_dir: Path, folder: Path) -> None:
     notebooks["broken_allclose"] = c.answers(
         extra={"ex_standardize": "np.allclose = lambda *a, **k: True"}
     )
+    if honest is not None:
+        kinds = [[n for n in notebooks if n.startswith(k)] for k in ("correct", "wrong", "unt")]
+        order = [n for group in zip(*kinds) for n in group] + kinds[0][len(kinds[2]) :]
+        notebooks = {n: notebooks[n] for n in order[:honest]}
     folder.mkdir(parents=True, exist_ok=True)
     for name, nb in notebooks.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
-    (folder / "broken_json.ipynb").write_text('{"cells": [')
-    (folder / "broken_empty.ipynb").write_text("")
+    if honest is None:
+        (folder / "broken_json.ipynb").write_text('{"cells": [')
+        (folder / "broken_empty.ipynb").write_text("")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=None, help="default: cores")
     parser.add_argument("--cell-timeout", type=int, default=10)
+    parser.add_argument("--honest", type=int, help="grade only this many honest submissions")
     parser.add_argument("--json", help="write the numbers here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         build([LESSON], course_dir=tmp / "course", lessons_dir=tmp / "lessons")
-        submissions(tmp / "course", tmp / "subs")
+        submissions(tmp / "course", tmp / "subs", args.honest)
         start = time.perf_counter()
         outcome = grade_class(
             LESSON,
@@ -74,11 +84,14 @@ def main() -> int:
         )
         seconds = time.perf_counter() - start
     counts = Counter(r["status"].split(":")[0] for r in outcome.results)
+    honest = [r["seconds"] for r in outcome.results if not r["student"].startswith("broken")]
     numbers = {
         "submissions": len(outcome.results),
         "seconds": round(seconds, 1),
         "per_minute": round(len(outcome.results) / seconds * 60, 1),
+        "median_honest_s": round(statistics.median(honest), 2) if honest else None,
         "workers": args.workers,
+        "cell_timeout": args.cell_timeout,
         "status": dict(counts),
     }
     print(outcome.summary)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograder import config
+from autograder.grade import contain
 
 
 class Worker:
@@ -69,6 +70,7 @@ class Worker:
         except ProcessLookupError:
             pass
         _kill_kernels(self.proc.pid)
+        contain.remove_worker_group(self.proc.pid)  # the kernel's detached processes
         self.proc.wait()
         self.proc = None
 

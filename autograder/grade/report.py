@@ -37,14 +37,21 @@ def merge(course: Path, lesson: str, results: list[dict], submissions: dict) -> 
                 _copy_files(course, lesson, result, submissions.get(student))
 
 
+HELD = "feedback_held"  # feedback of flagged students: a person reviews it before release
+
+
+def held(result: dict) -> bool:
+    """A flagged submission's feedback waits in `HELD` until a person has reviewed it."""
+    return result["status"].startswith("flagged")
+
+
 def _copy_files(course: Path, lesson: str, result: dict, submission) -> None:
     student = result["student"]
-    dest = {
-        kind: course / kind / student / lesson for kind in ("submitted", "autograded", "feedback")
-    }
-    for folder in dest.values():
-        if folder.exists():
-            shutil.rmtree(folder)
+    for kind in ("submitted", "autograded", "feedback", HELD):
+        if (course / kind / student / lesson).exists():
+            shutil.rmtree(course / kind / student / lesson)
+    dest = {kind: course / kind / student / lesson for kind in ("submitted", "autograded")}
+    dest["feedback"] = course / (HELD if held(result) else "feedback") / student / lesson
     if submission is not None and submission.notebook is not None:
         dest["submitted"].mkdir(parents=True)
         shutil.copyfile(submission.notebook, dest["submitted"] / f"{lesson}.ipynb")
@@ -66,13 +73,15 @@ def status_kind(status: str) -> str:
     return status.split(":", 1)[0]
 
 
+END = ("feedback", "notes")  # the CSV's last columns, after the points per test cell
+
+
 def write_csv(path: Path, results: list[dict], grade_ids: list[str]) -> None:
-    """One row per student: score, max score, points per test cell, status, notes."""
+    """One row per student: score, max score, points per test cell, status, whether the
+    feedback is ready or held for review, notes."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(
-            ["student", "status", "score", "max_score", "auto_score", *grade_ids, "notes"]
-        )
+        writer.writerow(["student", "status", "score", "max_score", "auto_score", *grade_ids, *END])
         for r in sorted(results, key=lambda r: r["student"]):
             scores = r.get("scores", {})
             graded = bool(scores)
@@ -84,9 +93,16 @@ def write_csv(path: Path, results: list[dict], grade_ids: list[str]) -> None:
                     f"{r.get('max_total', 0):g}",
                     f"{r['auto_score']:g}" if "auto_score" in r else "",
                     *[f"{scores[g]:g}" if g in scores else "" for g in grade_ids],
+                    _feedback_state(r),
                     "; ".join(r.get("notes", [])),
                 ]
             )
+
+
+def _feedback_state(result: dict) -> str:
+    if not result.get("feedback"):
+        return "none"
+    return f"held for review in {HELD}/" if held(result) else "ready"
 
 
 def summary(results: list[dict], seconds: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -53,8 +54,12 @@ def grade_class(
     ``time_limit`` one student (the worker is killed), ``memory_mb`` a kernel's address space.
     """
     from autograder.grade.notebook import prepare
+    from autograder.grade.sandbox import describe
 
     started = time.perf_counter()
+    sandbox, complete = describe()
+    if progress or not complete:
+        print(sandbox, file=sys.stderr)
     root = repo_root(root)
     template = Path(course_dir) if course_dir else prepare(lesson_id, root)
     out = Path(out).resolve()
@@ -107,7 +112,7 @@ def grade_class(
     seconds = time.perf_counter() - started
     csv_path = out / "grades.csv"
     report.write_csv(csv_path, results, grade_ids)
-    text = report.summary(results, seconds)
+    text = report.summary(results, seconds) + "\n" + sandbox
     (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
     results.sort(key=lambda r: r["student"])
     return ClassResult(results, course, csv_path, text, seconds)

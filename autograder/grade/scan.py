@@ -7,12 +7,16 @@ modules tests rely on (``np.allclose = ...``, ``testing.assert_close = ...``,
 ``sys.modules[...] = ...``, ``builtins.len = ...``), ``setattr``/``delattr`` on them, swapping a
 function's ``__code__``, and the tools that reach around Python's names (``__builtins__``,
 ``__import__``, ``exec``/``compile``, ``ctypes``, ``gc.get_objects``, ``sys.settrace``,
-``get_ipython``). The runtime guard (`autograder.grade.guard`) catches what a scan cannot see.
+``get_ipython``), and reads of the kernel's history, which holds the hidden tests of every test
+cell that ran (``In``, ``Out``, ``_ih``, ``_oh``, ``_i``/``_ii``/``_iii``, ``_i<N>``, ``_<N>``,
+the history manager, ``linecache``; a name the cell binds itself is its own variable). The
+runtime guard (`autograder.grade.guard`) catches what a scan cannot see.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 # Names the lessons' setup cells bind to modules the tests use, plus the modules themselves.
 PROTECTED_ROOTS = {
@@ -33,7 +37,9 @@ FORBIDDEN_ATTRS = {
 }  # fmt: skip
 # Setup-cell names whose settings a learner may change (plt.rcParams[...] = ...).
 UNGUARDED = {"plt", "matplotlib", "rng"}
-FORBIDDEN_MODULES = {"ctypes", "gc", "inspect", "importlib", "builtins", "cffi"}
+FORBIDDEN_MODULES = {"ctypes", "gc", "inspect", "importlib", "builtins", "cffi", "linecache"}
+HISTORY = re.compile(r"In|Out|_ih|_oh|_dh|_i{1,3}|_i\d+|_\d+")
+HISTORY_STRINGS = re.compile(r"_ih|_oh|_i{1,3}|_i\d+|_\d+|history_manager|linecache")
 
 
 def _root(node) -> str | None:
@@ -67,7 +73,17 @@ def scan_source(source: str, aliases: set[str] | None = None) -> list[str]:
     def add(node, what: str) -> None:
         found.append(f"line {getattr(node, 'lineno', '?')}: {what}")
 
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not _loads(n)}
+    bound |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and _loads(node) and HISTORY.fullmatch(node.id):
+            if node.id not in bound:
+                add(node, f"reads the kernel's history ({node.id})")
+        if isinstance(node, ast.Attribute) and node.attr == "history_manager":
+            add(node, "reads the kernel's history (history_manager)")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if HISTORY_STRINGS.fullmatch(node.value):
+                add(node, f"names the kernel's history ({node.value!r})")
         targets = []
         if isinstance(node, ast.Assign):
             targets = node.targets
@@ -103,6 +119,10 @@ def scan_source(source: str, aliases: set[str] | None = None) -> list[str]:
                 if name and name.split(".")[0] in FORBIDDEN_MODULES:
                     add(node, f"imports {name}")
     return sorted(set(found), key=lambda s: (len(s.split(":")[0]), s))
+
+
+def _loads(node: ast.Name) -> bool:
+    return isinstance(node.ctx, ast.Load)
 
 
 def _imports(source: str) -> list[tuple[str, str]]:

@@ -3,10 +3,11 @@
 The parent writes one JSON task per line on stdin and reads one JSON result per line on the
 private descriptor the worker announces (stdout itself carries nbgrader's and the kernel's
 chatter). Each task: check the file, rebuild the notebook around the release's locked cells,
-scan it, add the guard, autograde it in its own nbgrader course directory (kernel memory
-capped), read the guard's verdict, zero and flag on tampering, then render feedback that
-hides the hidden tests. A kernel that dies names the cell it was running, so the parent can
-grade again with that cell skipped.
+scan it, add the guard, autograde it in its own nbgrader course directory (the kernel in its
+sandbox, `autograder.grade.sandbox`, and its own pids cgroup; memory capped), kill whatever
+the kernel left running, read the guard's verdict, render feedback that hides the hidden tests
+(an output that shows one is removed), zero and flag on tampering. A kernel that dies names
+the cell it was running, so the parent can grade again with that cell skipped.
 """
 
 from __future__ import annotations
@@ -20,14 +21,18 @@ import traceback
 import warnings
 from pathlib import Path
 
+from autograder.grade import sandbox_kernel
 from autograder.stubs import STUB  # an answer cell the grader skips gets the bare stub
+from course.repo import repo_root
+
+_CGROUP = None  # this worker's pids cgroup (`contain.Cgroup`), made in `main`
 
 
 def grade_task(task: dict) -> dict:
     """Grade one student; return the result (status, scores, notes) and write files."""
     import nbformat
 
-    from autograder.grade import feedback, guard, integrity, limits, scan
+    from autograder.grade import contain, feedback, guard, integrity, limits, sandbox, scan, scrub
     from autograder.grade.collect import read_problem
     from autograder.grade.notebook import grade_notebook
 
@@ -55,26 +60,47 @@ def grade_task(task: dict) -> dict:
 
     progress = workdir / "progress"
     progress.unlink(missing_ok=True)
+    private = workdir / "sandbox"  # the kernel's home, temporary and socket folders
+    (private / "ipc").mkdir(parents=True)
     config = {
-        "Execute": {"on_cell_execute": limits.Progress(progress)},
+        "Execute": {
+            "on_cell_execute": limits.Progress(progress),
+            "kernel_name": sandbox.KERNEL,
+            "extra_arguments": ["--HistoryManager.hist_file=:memory:"],
+        },
         "Autograde": {"autograde_preprocessors": _autograde_preprocessors()},
         "TruncateOutput": {"max_chars": task.get("max_output_chars", 100_000)},
         # Unix sockets in the student's folder: parallel kernels never race for TCP ports.
-        "KernelManager": {"transport": "ipc", "ip": str(workdir / "kernel")},
+        "KernelManager": {"transport": "ipc", "ip": str(private / "ipc" / "kernel")},
     }
-    clock = time.perf_counter()
-    graded = grade_notebook(
-        lesson,
-        notebook,
-        course_dir=template,
-        root=task.get("root"),
-        timeout=task.get("cell_timeout"),
-        student_id=task["student"],
-        workdir=workdir,
-        config=config,
-    )
-    result["timings"] = {"autograde": round(time.perf_counter() - clock, 2)}
     course = workdir / "course"
+    scratch = course / "autograded" / task["student"] / lesson  # where nbgrader runs it
+    group = _CGROUP.child(f"kernel-{os.getpid()}") if _CGROUP else None
+    os.environ[sandbox_kernel.ENV] = sandbox.spec(
+        Path(task.get("root") or repo_root()), scratch, private, group and group.path
+    )
+    clock = time.perf_counter()
+    try:
+        graded = grade_notebook(
+            lesson,
+            notebook,
+            course_dir=template,
+            root=task.get("root"),
+            timeout=task.get("cell_timeout"),
+            student_id=task["student"],
+            workdir=workdir,
+            config=config,
+        )
+    finally:
+        del os.environ[sandbox_kernel.ENV]
+        executed = time.perf_counter()
+        if group:
+            group.remove()  # everything the kernel started, detached or not
+        contain.kill_children()  # orphans the subreaper took in
+    result["timings"] = {
+        "autograde": round(executed - clock, 2),
+        "contain": round(time.perf_counter() - executed, 2),
+    }
     autograded = course / "autograded" / task["student"] / lesson / f"{lesson}.ipynb"
     if not autograded.is_file() or not graded.scores:
         cell = limits.last_cell(progress)
@@ -96,6 +122,11 @@ def grade_task(task: dict) -> dict:
     else:
         tampered += report
     tampered += [f"guard cell failed: {e}" for e in guard.guard_errors(out)]
+    public = feedback.public_notebook(out, release)
+    leaked = scrub.scrub(public, scrub.secret_lines(source, release, submitted))
+    if leaked:
+        cells = ", ".join(leaked[:4])
+        tampered.append(f"output showed hidden tests or solutions (removed from feedback): {cells}")
     serious = [i for i in issues if integrity.is_serious(i)]
     result["notes"] += [i for i in issues if not integrity.is_serious(i)]
     if tampered:
@@ -109,7 +140,6 @@ def grade_task(task: dict) -> dict:
     else:
         result["status"] = "graded"
 
-    public = feedback.public_notebook(out, release)
     path = course / "public" / task["student"] / lesson / f"{lesson}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(public, path)
@@ -202,10 +232,26 @@ def main() -> int:
     """Serve tasks from stdin until it closes."""
     from autograder.grade.limits import limit_memory
 
+    global _CGROUP
+    import atexit
+    import tempfile
+
+    from autograder.grade import contain, sandbox
+
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # nbgrader and kernels may print: keep the result channel clean
     sys.stdout = sys.stderr
     limit_memory(int(os.environ.get("COURSE_GRADE_MEMORY_MB", "0")))
+    contain.become_subreaper()
+    _CGROUP = contain.Cgroup.for_worker()
+    if _CGROUP:
+        atexit.register(_CGROUP.remove)
+    kernels = Path(tempfile.mkdtemp(prefix="course-kernels-"))
+    atexit.register(shutil.rmtree, kernels, True)
+    sandbox.install_kernel(kernels)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")])
+    )
     for line in sys.stdin:
         task = json.loads(line)
         try:

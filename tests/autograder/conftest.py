@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from crafted import LESSON, craft
+from crafted import CELL_TIMEOUT, LESSON, TIME_LIMIT, craft
 
 from autograder.build import build
 from autograder.grade import grade_class
-
-# Short enough that the crafted infinite loops end fast, long enough for a setup cell that
-# imports torch on a busy 2-core machine (5 s was not).
-CELL_TIMEOUT = 15
-TIME_LIMIT = 120
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,26 @@ import nbformat
 
 from autograder.grade.integrity import grade_id
 
+# Short enough that the crafted infinite loops end fast, long enough for a setup cell that
+# imports torch on a busy 2-core machine (5 s was not). Here, not in conftest.py: a test module
+# importing `conftest` gets whichever conftest was imported first (tests/lessons has one too).
+CELL_TIMEOUT = 15
+TIME_LIMIT = 120
+
 LESSON = "01_tensors"
 WRONG_FILE = Path(__file__).parents[1] / "lessons" / "wrong" / f"{LESSON}.py"
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 
 
 def wrong_answers() -> dict[str, str]:
+    """One wrong answer per exercise: the first of its planted variants."""
     spec = importlib.util.spec_from_file_location("wrong_01", WRONG_FILE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.WRONG
+    return {
+        gid: next(iter(variants.values())) if isinstance(variants, dict) else variants
+        for gid, variants in module.WRONG.items()
+    }
 
 
 class Crafter:

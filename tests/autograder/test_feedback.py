@@ -37,7 +37,12 @@ def page_text(path) -> str:
 
 @pytest.fixture(scope="module")
 def pages(graded_class):
-    found = sorted((graded_class.course / "feedback").glob(f"*/{LESSON}/{LESSON}.html"))
+    # A flagged student's feedback is held back in feedback_held/ until a person reviews it.
+    found = sorted(
+        path
+        for folder in ("feedback", "feedback_held")
+        for path in (graded_class.course / folder).glob(f"*/{LESSON}/{LESSON}.html")
+    )
     assert len(found) >= 15, f"feedback missing: {found}"
     return {p.parts[-3]: page_text(p) for p in found}
 
@@ -56,10 +61,25 @@ def test_no_hidden_test_line_in_any_feedback(pages, graded_class):
 
 def test_feedback_shows_visible_tests_and_hidden_results(pages):
     wrong = pages["wrong"]
-    assert "a (3, 4) float32 array has strides (16, 4)" in wrong  # a visible test's message
-    assert "hidden tests show only pass or fail" in pages["reference"]
+    # A visible test's message (lesson 01's checks all go through assert_close).
+    assert "the last axis steps one item" in wrong and "expected 3 items, got 2" in wrong
+    # numpy's reference now fails a visible check (window 0 must raise), shown as such; a
+    # failure inside a hidden block shows only that a hidden test failed.
+    assert "raise a ValueError (1 <= window <= n)" in pages["reference"]
+    assert any("hidden tests show only pass or fail" in text for text in pages.values())
     assert "Score: 11.0 / 11.0" in pages["correct"] or "11.0 / 11.0" in pages["correct"]
 
 
 def test_feedback_of_flagged_submission_shows_zero(pages):
     assert "0.0 / 11.0" in pages["allclose"]
+
+
+def test_flagged_feedback_is_held_back(graded_class):
+    course = graded_class.course
+    for r in graded_class.results:
+        released = (course / "feedback" / r["student"] / LESSON / f"{LESSON}.html").is_file()
+        held = (course / "feedback_held" / r["student"] / LESSON / f"{LESSON}.html").is_file()
+        if r["status"].startswith("flagged"):
+            assert held and not released, r["student"]
+        elif r["status"].startswith("graded"):
+            assert released and not held, r["student"]
