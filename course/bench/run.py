@@ -12,7 +12,7 @@ import numpy as np
 
 from course import backend, machine
 from course.allocator import keep_freed_memory
-from course.bench import NOISY_SPREAD, Timing, compare, measure
+from course.bench import NOISY_SPREAD, Timing, compare, format_ratio, measure
 from course.bench import workloads as W
 
 
@@ -120,7 +120,7 @@ def format_table(rows: list[dict]) -> str:
             noisy.append(r["workload"])
         lines.append(
             f"{r['workload']:<12}{r['ours_ms']:>10.3f}{r['torch_ms']:>10.3f}"
-            f"{r['ratio']:>12.2f}{100 * spread:>8.0f}%{flag}"
+            f"{format_ratio(r['ratio']):>12}{100 * spread:>8.0f}%{flag}"
         )
         if "raw_gflops" in r:
             lines[-1] += (

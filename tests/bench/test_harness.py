@@ -86,3 +86,5 @@ def test_format_table_flags_noisy_rows_and_says_how_to_rerun():
     assert lines[3].endswith("20% *")
     assert "noisy (mlp, matmul256)" in lines[-1]
     assert "`course bench mlp matmul` again" in lines[-1]
+    tiny = format_table([_row("tiny", 0.004, 0.05)])
+    assert "0.004x" in tiny.splitlines()[1], "a small ratio is never rounded to 0.00"
