@@ -1,19 +1,22 @@
 """Grading throughput: 40 synthetic submissions of lesson 01 through `autograder grade`.
 
-    PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--honest N] [--json FILE]
+    PYTHONPATH=. python benchmarks/grade_throughput.py [--workers N] [--honest N] [--no-fork]
+        [--json FILE]
 
 The mix: 16 correct, 10 with some wrong answers, 8 untouched, and 6 broken (corrupt JSON,
 an empty file, an infinite loop, os._exit, a segfault, a patched np.allclose); ``--honest N``
 grades only the first N honest ones (correct, wrong, untouched, interleaved), for a quick
-before/after. Prints submissions per minute, the status counts, and the median seconds one
-honest submission took (from its start on a worker to its result); the grading itself is
-`grade_class`.
+before/after; ``--no-fork`` starts every kernel as a new interpreter instead of forking it
+from the worker's pre-imported template (`autograder.grade.forkserver`). Prints submissions
+per minute, the status counts, and the median seconds one honest submission took (from its
+start on a worker to its result); the grading itself is `grade_class`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -67,8 +70,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="default: cores")
     parser.add_argument("--cell-timeout", type=int, default=10)
     parser.add_argument("--honest", type=int, help="grade only this many honest submissions")
+    parser.add_argument("--no-fork", action="store_true", help="no kernel template")
     parser.add_argument("--json", help="write the numbers here")
     args = parser.parse_args()
+    if args.no_fork:
+        os.environ["COURSE_GRADE_FORK"] = "0"  # the workers inherit it
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         build([LESSON], course_dir=tmp / "course", lessons_dir=tmp / "lessons")
@@ -92,6 +98,7 @@ def main() -> int:
         "median_honest_s": round(statistics.median(honest), 2) if honest else None,
         "workers": args.workers,
         "cell_timeout": args.cell_timeout,
+        "fork": not args.no_fork,
         "status": dict(counts),
     }
     print(outcome.summary)

@@ -171,12 +171,12 @@ def reap() -> None:
             return
 
 
-def kill_children(rounds: int = 200) -> int:
-    """SIGKILL every child of this process, and the orphans that then come to it; return how
-    many were killed. Call only when this process has no child it still needs."""
+def kill_children(rounds: int = 200, keep: int | None = None) -> int:
+    """SIGKILL every child of this process but ``keep``, and the orphans that then come to it;
+    return how many were killed. Call only when this process has no other child it needs."""
     killed = 0
     for _ in range(rounds):
-        pids = children()
+        pids = [pid for pid in children() if pid != keep]
         if not pids:
             return killed
         for pid in pids:

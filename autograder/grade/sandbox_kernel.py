@@ -1,7 +1,8 @@
 """Start a grading kernel inside its sandbox: ``python -m autograder.grade.sandbox_kernel -f FILE``.
 
 The grading worker's kernel spec starts this instead of ``ipykernel_launcher``, with the
-sandbox as JSON in ``COURSE_SANDBOX`` (`autograder.grade.sandbox.Sandbox`). While this process
+sandbox as JSON in ``COURSE_SANDBOX`` (`autograder.grade.sandbox.Sandbox`); the worker's
+template (`autograder.grade.forkserver`) forks a process that calls `main`. While this process
 still has one thread and has run no learner code, it joins its pids cgroup (or sets
 RLIMIT_NPROC), moves its Python path off the repository root, applies Landlock (the kernel's
 own TCP ports, where it uses TCP, are the only ones it may bind), and then runs ipykernel in

@@ -21,7 +21,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from autograder.grade import sandbox_kernel
+from autograder.grade import forkserver, sandbox_kernel
 from autograder.stubs import STUB  # an answer cell the grader skips gets the bare stub
 from course.repo import repo_root
 
@@ -96,7 +96,7 @@ def grade_task(task: dict) -> dict:
         executed = time.perf_counter()
         if group:
             group.remove()  # everything the kernel started, detached or not
-        contain.kill_children()  # orphans the subreaper took in
+        contain.kill_children(keep=forkserver.template_pid())  # orphans the subreaper took in
     result["timings"] = {
         "autograde": round(executed - clock, 2),
         "contain": round(time.perf_counter() - executed, 2),
@@ -155,16 +155,16 @@ def _autograde_preprocessors() -> list:
     from nbgrader.preprocessors import (
         AssignLatePenalties,
         CheckCellMetadata,
-        Execute,
         IgnorePattern,
         LimitOutput,
         SaveAutoGrades,
     )
 
+    from autograder.grade.forked import ForkExecute
     from autograder.grade.limits import TruncateOutput
 
     return [
-        Execute,
+        ForkExecute,  # nbgrader's Execute, the kernel forked from a template (forkserver)
         TruncateOutput,
         IgnorePattern,
         ClearMetadataPreprocessor,
@@ -252,6 +252,8 @@ def main() -> int:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")])
     )
+    if os.environ.get("COURSE_GRADE_FORK", "1") != "0" and forkserver.start() is None:
+        print("forkserver: no template; kernels start the usual way", file=sys.stderr)
     for line in sys.stdin:
         task = json.loads(line)
         try:
