@@ -108,7 +108,7 @@ def checks() -> list[Row]:
     rows: list[Row] = []
     py = sys.version.split()[0]
     rows.append(("Python", py, None if sys.version_info >= (3, 11) else "install Python 3.11+"))
-    rows.append(("CPU", f"{machine.cpu_model()} ({os.cpu_count()} cores)", None))
+    rows.append(("CPU", f"{machine.cpu_model()} ({machine.describe_cores()})", None))
     rows.append(memory_row())
 
     blas = machine.numpy_blas()

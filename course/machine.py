@@ -72,6 +72,39 @@ def cupy_version() -> str | None:
     return None
 
 
+def logical_cpus() -> int:
+    """The logical CPUs this process may run on (its affinity, not the whole machine)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def physical_cores() -> int | None:
+    """Distinct physical cores under this process's logical CPUs (SMT siblings count once),
+    from Linux's CPU topology; None where the system does not say."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cores = set()
+    for cpu in os.sched_getaffinity(0):
+        topology = f"/sys/devices/system/cpu/cpu{cpu}/topology"
+        try:
+            with open(f"{topology}/physical_package_id") as package:
+                with open(f"{topology}/core_id") as core:
+                    cores.add((package.read().strip(), core.read().strip()))
+        except OSError:
+            return None
+    return len(cores) or None
+
+
+def describe_cores() -> str:
+    """Say "2 logical CPUs on 1 physical core", or the logical count alone when unknown."""
+    logical, physical = logical_cpus(), physical_cores()
+    text = f"{logical} logical CPU{'s' if logical != 1 else ''}"
+    if physical:
+        text += f" on {physical} physical core{'s' if physical != 1 else ''}"
+    return text
+
+
 def facts() -> dict:
     """Everything a benchmark result should carry to be comparable."""
     import torch
@@ -79,7 +112,8 @@ def facts() -> dict:
     blas = numpy_blas()
     return {
         "cpu": cpu_model(),
-        "cores": os.cpu_count(),
+        "logical_cpus": logical_cpus(),
+        "physical_cores": physical_cores(),
         "python": sys.version.split()[0],
         "numpy": version("numpy"),
         "torch": version("torch"),

@@ -206,7 +206,7 @@ def main(args) -> int:
         rows += run_matmul(sizes, device, repeat=max(2, repeat // 2))
     facts = machine.facts()
     print(
-        f"{facts['cpu']} | {facts['cores']} cores | {facts['blas']} ({facts['blas_kernel']}, "
+        f"{facts['cpu']} | {machine.describe_cores()} | {facts['blas']} ({facts['blas_kernel']}, "
         f"{facts['blas_threads']} threads) | torch {facts['torch']} "
         f"({facts['torch_threads']} threads) | device {device}"
     )
