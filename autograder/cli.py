@@ -1,4 +1,4 @@
-"""The instructor's command: ``autograder build | grade | export-student | doctor``."""
+"""The instructor's command: ``autograder build | grade | export-student | doctor | estimate``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("dir", metavar="DIR", help="an empty or new folder")
     export.add_argument("--root", help=ROOT_HELP)
     sub.add_parser("doctor", help="nbgrader, jupytext, the Validate button, the workspace")
+    estimate = sub.add_parser("estimate", help="learner time per lesson, by the stated rule")
+    estimate.add_argument("lessons", nargs="*", metavar="ID", help="lesson ids (default: all)")
+    estimate.add_argument("--root", help=ROOT_HELP)
     args = parser.parse_args(argv)
     if args.command == "doctor":
         from autograder.doctor import main as doctor
@@ -52,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "build":
         return _build(args)
+    if args.command == "estimate":
+        from autograder.estimate import main as estimate_main
+
+        return estimate_main(args.lessons, args.root)
     return _grade(args)
 
 

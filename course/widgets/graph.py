@@ -36,6 +36,8 @@ def _describe(obj) -> tuple[str, str, list]:
     op = getattr(obj, "_op", "") or "leaf"
     name = getattr(obj, "label", "")
     label = f"{name + ' = ' if name else ''}{float(obj.data):.4g}"
+    if isinstance(getattr(obj, "grad", None), (int, float)):
+        label += f", grad {float(obj.grad):.3g}"
     return op, label, prev
 
 

@@ -52,8 +52,9 @@ def test_micrograd_style_values_are_drawn(static):
 
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     c = Value(6.0, (a, b), "*")
+    b.grad = -0.5
     html = graph_view(c)._repr_html_()
-    assert "a = 2" in html and "*" in html
+    assert "a = 2, grad 0" in html and "b = 3, grad -0.5" in html and "*" in html
 
 
 def test_live_view_reacts_to_the_node_picker(live):

@@ -324,61 +324,6 @@ def sum_to(grad, shape):
     return grad.sum(axis=axes, keepdims=True) if axes else grad
 """,
     },
-    "ex_mul_function": {
-        # Forgets broadcasting: the gradients keep the output's shape.
-        "no sum_to": """\
-class Mul(course.Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return a * b
-
-    def backward(self, grad):
-        need_a, need_b = self.needs_grad
-        return (grad * self.b if need_a else None, grad * self.a if need_b else None)
-""",
-        # Reduces only b, as for a bias: fails when a is the one that is broadcast.
-        "sum_to on b only": """\
-class Mul(course.Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return a * b
-
-    def backward(self, grad):
-        need_a, need_b = self.needs_grad
-        grad_a = grad * self.b if need_a else None
-        grad_b = course.ops.sum_to(grad * self.a, self.b.shape) if need_b else None
-        return grad_a, grad_b
-""",
-        # Sums over the batch axis by hand: right for (n, k) * (k,), not for (2, 1) * (1, 3).
-        "sums axis 0 by hand": """\
-class Mul(course.Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return a * b
-
-    def backward(self, grad):
-        need_a, need_b = self.needs_grad
-        grad_a, grad_b = grad * self.b, grad * self.a
-        if grad_a.shape != self.a.shape:
-            grad_a = grad_a.sum(axis=0)
-        if grad_b.shape != self.b.shape:
-            grad_b = grad_b.sum(axis=0)
-        return (grad_a if need_a else None, grad_b if need_b else None)
-""",
-        # The factors swapped: each input's gradient multiplied by itself.
-        "grad * a for a": """\
-class Mul(course.Function):
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return a * b
-
-    def backward(self, grad):
-        need_a, need_b = self.needs_grad
-        grad_a = course.ops.sum_to(grad * self.a, self.a.shape) if need_a else None
-        grad_b = course.ops.sum_to(grad * self.b, self.b.shape) if need_b else None
-        return grad_a, grad_b
-""",
-    },
     "ex_matmul_function": {
         # The transposes on the wrong side: runs on square matrices, gives wrong numbers.
         "transposes on the wrong side": """\
