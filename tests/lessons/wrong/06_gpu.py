@@ -17,8 +17,7 @@ def bias_relu_kernel(x, bias, out):
     i = cuda.grid(1)
     if i < n_rows * n_cols:
         r, c = i // n_cols, i % n_cols
-        v = x[r, c] + bias[c]
-        out[r, c] = v if v > 0 else 0
+        out[r, c] = max(x[r, c] + bias[c], 0.0)
 """,
         # Starts at the thread's index in its BLOCK, not in the grid: every block does the same
         # elements, and those of threads 32..63 of each stride are never written.
@@ -28,8 +27,7 @@ def bias_relu_kernel(x, bias, out):
     n_rows, n_cols = x.shape
     for i in range(cuda.threadIdx.x, n_rows * n_cols, cuda.gridsize(1)):
         r, c = i // n_cols, i % n_cols
-        v = x[r, c] + bias[c]
-        out[r, c] = v if v > 0 else 0
+        out[r, c] = max(x[r, c] + bias[c], 0.0)
 """,
         # The bias broadcast over the wrong axis: one bias per row instead of per column.
         "bias indexed by row": """\
@@ -38,8 +36,7 @@ def bias_relu_kernel(x, bias, out):
     n_rows, n_cols = x.shape
     for i in range(cuda.grid(1), n_rows * n_cols, cuda.gridsize(1)):
         r, c = i // n_cols, i % n_cols
-        v = x[r, c] + bias[r]
-        out[r, c] = v if v > 0 else 0
+        out[r, c] = max(x[r, c] + bias[r], 0.0)
 """,
     },
     "ex_bias_relu_backward": {
@@ -72,58 +69,30 @@ def bias_relu_backward_kernel(grad, out, grad_x):
         grad_x[r, c] = grad[r, c] if out[r, c] > 0 else 0
 """,
     },
-    "ex_row_sum": {
-        # `=` for `+=` in the block-stride loop: each thread keeps only its last element.
-        "= instead of += in the block-stride loop": """\
-@cuda.jit
-def row_sum_kernel(x, out):
-    row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    shared = cuda.shared.array(BLOCK, float32)
-    acc = 0.0
-    for j in range(t, x.shape[1], BLOCK):
-        acc = x[row, j]
-    shared[t] = acc
+    "ex_block_sum": {
+        # `=` for `+=` in the tree: each step keeps only the upper half's partial sum.
+        "= instead of += in the tree": """\
+@cuda.jit(device=True)
+def block_sum(shared, value):
+    t = cuda.threadIdx.x
+    shared[t] = value
     cuda.syncthreads()
     step = BLOCK // 2
     while step > 0:
         if t < step:
-            shared[t] += shared[t + step]
+            shared[t] = shared[t + step]
         cuda.syncthreads()
         step //= 2
-    if t == 0:
-        out[row] = shared[0]
-""",
-        # Assumes the row length is a multiple of the block: the tail n % BLOCK is dropped (and
-        # a row shorter than the block sums to 0).
-        "whole blocks only (n // BLOCK strides)": """\
-@cuda.jit
-def row_sum_kernel(x, out):
-    row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    shared = cuda.shared.array(BLOCK, float32)
-    acc = 0.0
-    for j in range(x.shape[1] // BLOCK):
-        acc += x[row, t + j * BLOCK]
-    shared[t] = acc
+    total = shared[0]
     cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] += shared[t + step]
-        cuda.syncthreads()
-        step //= 2
-    if t == 0:
-        out[row] = shared[0]
+    return total
 """,
-        # The tree stops one step early (step > 1): shared[1] is never added to shared[0].
-        "tree stops at step 2": """\
-@cuda.jit
-def row_sum_kernel(x, out):
-    row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    shared = cuda.shared.array(BLOCK, float32)
-    acc = 0.0
-    for j in range(t, x.shape[1], BLOCK):
-        acc += x[row, j]
-    shared[t] = acc
+        # Stops one step early: shared[0] misses shared[1]'s half of the block.
+        "tree stops before step 1": """\
+@cuda.jit(device=True)
+def block_sum(shared, value):
+    t = cuda.threadIdx.x
+    shared[t] = value
     cuda.syncthreads()
     step = BLOCK // 2
     while step > 1:
@@ -131,22 +100,16 @@ def row_sum_kernel(x, out):
             shared[t] += shared[t + step]
         cuda.syncthreads()
         step //= 2
-    if t == 0:
-        out[row] = shared[0]
+    total = shared[0]
+    cuda.syncthreads()
+    return total
 """,
-    },
-    "ex_softmax": {
-        # No max subtraction: exp(1000) overflows.
-        "no max subtracted": """\
-@cuda.jit
-def softmax_kernel(x, out):
-    row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    n = x.shape[1]
-    shared = cuda.shared.array(BLOCK, float32)
-    s = 0.0
-    for j in range(t, n, BLOCK):
-        s += math.exp(x[row, j])
-    shared[t] = s
+        # Every thread returns its own slot: only thread 0 holds the block's total.
+        "returns shared[t], not shared[0]": """\
+@cuda.jit(device=True)
+def block_sum(shared, value):
+    t = cuda.threadIdx.x
+    shared[t] = value
     cuda.syncthreads()
     step = BLOCK // 2
     while step > 0:
@@ -154,8 +117,23 @@ def softmax_kernel(x, out):
             shared[t] += shared[t + step]
         cuda.syncthreads()
         step //= 2
-    s = shared[0]
-    for j in range(t, n, BLOCK):
+    total = shared[t]
+    cuda.syncthreads()
+    return total
+""",
+    },
+    "ex_softmax": {
+        # No max subtracted: exp(1000) overflows.
+        "no max subtracted": """\
+@cuda.jit
+def softmax_kernel(x, out):
+    row, t = cuda.blockIdx.x, cuda.threadIdx.x
+    shared = cuda.shared.array(BLOCK, float32)
+    s = 0.0
+    for j in range(t, x.shape[1], BLOCK):
+        s += math.exp(x[row, j])
+    s = block_sum(shared, s)
+    for j in range(t, x.shape[1], BLOCK):
         out[row, j] = math.exp(x[row, j]) / s
 """,
         # The max starts at 0.0, not -inf: a row of very negative logits gets "max" 0, every
@@ -164,94 +142,34 @@ def softmax_kernel(x, out):
 @cuda.jit
 def softmax_kernel(x, out):
     row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    n = x.shape[1]
     shared = cuda.shared.array(BLOCK, float32)
     m = 0.0
-    for j in range(t, n, BLOCK):
+    for j in range(t, x.shape[1], BLOCK):
         m = max(m, x[row, j])
-    shared[t] = m
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] = max(shared[t], shared[t + step])
-        cuda.syncthreads()
-        step //= 2
-    m = shared[0]
-    cuda.syncthreads()
+    m = block_max(shared, m)
     s = 0.0
-    for j in range(t, n, BLOCK):
+    for j in range(t, x.shape[1], BLOCK):
         s += math.exp(x[row, j] - m)
-    shared[t] = s
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] += shared[t + step]
-        cuda.syncthreads()
-        step //= 2
-    s = shared[0]
-    for j in range(t, n, BLOCK):
+    s = block_sum(shared, s)
+    for j in range(t, x.shape[1], BLOCK):
         out[row, j] = math.exp(x[row, j] - m) / s
 """,
         # The max is reduced over the block but the sum is not: each thread divides by its own
-        # partial sum (right only when the row fits in one element per thread... never).
+        # partial sum.
         "sum not reduced over the block": """\
 @cuda.jit
 def softmax_kernel(x, out):
     row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    n = x.shape[1]
     shared = cuda.shared.array(BLOCK, float32)
     m = -math.inf
-    for j in range(t, n, BLOCK):
+    for j in range(t, x.shape[1], BLOCK):
         m = max(m, x[row, j])
-    shared[t] = m
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] = max(shared[t], shared[t + step])
-        cuda.syncthreads()
-        step //= 2
-    m = shared[0]
+    m = block_max(shared, m)
     s = 0.0
-    for j in range(t, n, BLOCK):
+    for j in range(t, x.shape[1], BLOCK):
         s += math.exp(x[row, j] - m)
-    for j in range(t, n, BLOCK):
+    for j in range(t, x.shape[1], BLOCK):
         out[row, j] = math.exp(x[row, j] - m) / s
-""",
-    },
-    "ex_matmul": {
-        # No bounds check: the threads past the edge of c index past the end of a and c.
-        "no bounds check": """\
-@cuda.jit
-def matmul_kernel(a, b, c):
-    col, row = cuda.grid(2)
-    acc = 0.0
-    for k in range(a.shape[1]):
-        acc += a[row, k] * b[k, col]
-    c[row, col] = acc
-""",
-        # row on the grid's x and col on its y: the launch has ceil(N / TILE) blocks on x, so
-        # for M > N the last rows of c are never reached.
-        "row and col swapped": """\
-@cuda.jit
-def matmul_kernel(a, b, c):
-    row, col = cuda.grid(2)
-    if row < c.shape[0] and col < c.shape[1]:
-        acc = float32(0.0)
-        for k in range(a.shape[1]):
-            acc += a[row, k] * b[k, col]
-        c[row, col] = acc
-""",
-        # Accumulates straight into c, assuming the output starts at zero.
-        "accumulates into an uninitialised c": """\
-@cuda.jit
-def matmul_kernel(a, b, c):
-    col, row = cuda.grid(2)
-    if row < c.shape[0] and col < c.shape[1]:
-        for k in range(a.shape[1]):
-            c[row, col] += a[row, k] * b[k, col]
 """,
     },
     "ex_matmul_tiled": {
@@ -325,34 +243,17 @@ def matmul_tiled_kernel(a, b, c):
 @cuda.jit
 def cross_entropy_kernel(logits, labels, loss, dlogits):
     row, t = cuda.blockIdx.x, cuda.threadIdx.x
-    n = logits.shape[1]
+    n_rows, n = logits.shape
     label = labels[row]
     shared = cuda.shared.array(BLOCK, float32)
     m = -math.inf
     for j in range(t, n, BLOCK):
         m = max(m, logits[row, j])
-    shared[t] = m
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] = max(shared[t], shared[t + step])
-        cuda.syncthreads()
-        step //= 2
-    m = shared[0]
-    cuda.syncthreads()
+    m = block_max(shared, m)
     s = 0.0
     for j in range(t, n, BLOCK):
         s += math.exp(logits[row, j] - m)
-    shared[t] = s
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] += shared[t + step]
-        cuda.syncthreads()
-        step //= 2
-    s = shared[0]
+    s = block_sum(shared, s)
     if t == 0:
         loss[row] = m + math.log(s) - logits[row, label]
     for j in range(t, n, BLOCK):
@@ -370,28 +271,11 @@ def cross_entropy_kernel(logits, labels, loss, dlogits):
     m = -math.inf
     for j in range(t, n, BLOCK):
         m = max(m, logits[row, j])
-    shared[t] = m
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] = max(shared[t], shared[t + step])
-        cuda.syncthreads()
-        step //= 2
-    m = shared[0]
-    cuda.syncthreads()
+    m = block_max(shared, m)
     s = 0.0
     for j in range(t, n, BLOCK):
         s += math.exp(logits[row, j] - m)
-    shared[t] = s
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] += shared[t + step]
-        cuda.syncthreads()
-        step //= 2
-    s = shared[0]
+    s = block_sum(shared, s)
     if t == 0:
         loss[row] = math.log(s) - logits[row, label]
     for j in range(t, n, BLOCK):
@@ -409,59 +293,12 @@ def cross_entropy_kernel(logits, labels, loss, dlogits):
     s = 0.0
     for j in range(t, n, BLOCK):
         s += math.exp(logits[row, j])
-    shared[t] = s
-    cuda.syncthreads()
-    step = BLOCK // 2
-    while step > 0:
-        if t < step:
-            shared[t] += shared[t + step]
-        cuda.syncthreads()
-        step //= 2
-    s = shared[0]
+    s = block_sum(shared, s)
     if t == 0:
         loss[row] = math.log(s) - logits[row, label]
     for j in range(t, n, BLOCK):
         p = math.exp(logits[row, j]) / s
         dlogits[row, j] = (p - (1.0 if j == label else 0.0)) / n_rows
-""",
-    },
-    "ex_timed": {
-        # Times the launch only: no sync inside the timed region.
-        "sync outside the timer": """\
-def timed(fn, sync, repeat=5):
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    sync()
-    return float(np.median(times))
-""",
-        # The mean: one slow call (a GC pause, a clock boost) drags it.
-        "mean, not median": """\
-def timed(fn, sync, repeat=5):
-    fn()
-    sync()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return float(sum(times) / len(times))
-""",
-        # The warm-up is launched but not waited for: its work lands in the first sample.
-        "warm-up not synced": """\
-def timed(fn, sync, repeat=5):
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 """,
     },
 }
