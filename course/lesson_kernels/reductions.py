@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import functools
 
+# Bound when the device functions are built (after course.cudasim.setup()): the simulator swaps
+# module globals named `cuda` for its own, so `cuda` must be a global here, not a closure.
+cuda = None
+
 
 @functools.cache
 def device_functions():
     """(block_sum, block_max), compiled for the GPU or the simulator chosen at import time."""
+    global cuda
     from numba import cuda
 
     @cuda.jit(device=True)
