@@ -136,6 +136,7 @@ from course.ops import (
     var,
     where,
 )
+from course.ops.fused import log_softmax, softmax
 from course.random import Generator, manual_seed
 from course.serialization import load, save
 
@@ -150,12 +151,14 @@ __all__ = [
     "empty", "empty_like", "enable_grad", "exp", "expm1", "flatten", "float", "float16", "float32",
     "float64", "floor", "floor_divide", "from_numpy", "full", "full_like", "half", "inference_mode",
     "int", "int16", "int32", "int64", "int8", "is_grad_enabled", "is_inference_mode_enabled",
-    "keep_freed_memory", "linspace", "load", "log", "log10", "log1p", "log2", "logspace", "long",
+    "keep_freed_memory", "linspace", "load", "log", "log10", "log1p", "log2", "log_softmax",
+    "logspace", "long",
     "manual_seed", "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul",
     "multinomial", "narrow", "neg", "no_grad", "normal", "ones", "ones_like", "permute", "pow",
     "rand", "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm", "reciprocal",
     "relu", "remainder", "reshape", "roll", "round", "rsqrt", "save", "short", "sigmoid", "sign",
-    "sin", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "sum", "t", "tanh",
+    "sin", "softmax", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "sum", "t",
+    "tanh",
     "tensor", "topk", "transpose", "tril", "triu", "uint8", "unsqueeze", "var", "where", "zeros",
     "zeros_like",
 ]  # fmt: skip

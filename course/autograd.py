@@ -572,6 +572,16 @@ class Tensor:
     def relu(self) -> Tensor:
         return ops.relu(self)
 
+    def softmax(self, dim: int) -> Tensor:
+        from course.ops.fused import softmax
+
+        return softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        from course.ops.fused import log_softmax
+
+        return log_softmax(self, dim)
+
     def sin(self) -> Tensor:
         return ops.sin(self)
 

@@ -83,3 +83,24 @@ def test_clone_is_a_copy_in_the_graph_like_torchs():
     d = c.clone()
     d.add_(1)
     assert c.tolist() == [0.0, 0.0] and d.tolist() == [1.0, 1.0], "clone shares no memory"
+
+
+def test_nn_functional_and_softmax_where_torch_has_them():
+    """`import torch.nn.functional as F`, `x.softmax(dim)` and `torch.softmax(x, dim)`, the
+    idioms of most PyTorch programs, work with `import course as torch`."""
+    import importlib
+
+    import numpy as np
+    import torch
+
+    F = importlib.import_module("course.nn.functional")  # noqa: N806 - PyTorch's convention
+    assert F is course.functional is course.nn.functional
+    x = np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32)
+    t = torch.tensor(x)
+    for got, want in [
+        (course.tensor(x).softmax(-1), t.softmax(-1)),
+        (course.tensor(x).log_softmax(dim=0), t.log_softmax(dim=0)),
+        (course.softmax(course.tensor(x), dim=1), torch.softmax(t, dim=1)),
+        (course.log_softmax(course.tensor(x), 1), torch.log_softmax(t, 1)),
+    ]:
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6, atol=1e-6)

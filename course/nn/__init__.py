@@ -1,5 +1,8 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, init, utilities."""
 
+import sys
+
+from course import functional
 from course.nn import init, utils
 from course.nn.activation import GELU, Identity, LeakyReLU, LogSoftmax, SiLU, Softmax
 from course.nn.attention import MultiheadAttention
@@ -27,8 +30,12 @@ __all__ = [
     "Dropout", "Embedding", "Flatten", "Identity", "LayerNorm", "LeakyReLU", "Linear",
     "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
     "MultiheadAttention", "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid",
-    "Softmax", "Tanh", "init", "utils",
+    "Softmax", "Tanh", "functional", "init", "utils",
 ]  # fmt: skip
+
+# torch.nn.functional's place: `import course.nn.functional as F` and `torch.nn.functional.relu`
+# under `import course as torch` reach course.functional.
+sys.modules.setdefault(f"{__name__}.functional", functional)
 
 
 def __getattr__(name: str):
