@@ -5,13 +5,20 @@
 
 course draws every random number from the one generator ``course.manual_seed`` seeds (on the host,
 then moved), so ``manual_seed`` here only checks its argument: seeding the CPU seeds the GPU too.
+
+``graphed(step_fn, example_batch)`` captures a whole training step as a CUDA graph and replays
+it with one launch (course/cuda_graphs.py: how, and what cannot be captured).
 """
 
 from __future__ import annotations
 
 from course import backend
+from course.cuda_graphs import GraphCaptureError, graphed
 
-__all__ = ["device_count", "is_available", "manual_seed", "manual_seed_all", "synchronize"]
+__all__ = [
+    "GraphCaptureError", "device_count", "graphed", "is_available", "manual_seed",
+    "manual_seed_all", "synchronize",
+]  # fmt: skip
 
 
 def is_available() -> bool:
