@@ -193,11 +193,11 @@ def main(args) -> int:
     if warning:
         warnings.warn(warning, stacklevel=1)
         print(f"warning: {warning}\n")
-    names = args.workloads or ["mlp", "cnn", "lstm", "tiny", "matmul"]
+    names = args.workloads or ["mlp", "cnn", "lstm", "gpt", "tiny", "matmul"]
     unknown = set(names) - set(W.TRAINING) - {"matmul"}
     if unknown:
         raise SystemExit(
-            f"unknown workload(s) {sorted(unknown)}: choose from mlp cnn lstm tiny matmul"
+            f"unknown workload(s) {sorted(unknown)}: choose from mlp cnn lstm gpt tiny matmul"
         )
     repeat = 3 if args.quick else args.repeat
     rows = run_training([n for n in names if n != "matmul"], device, args.scale, repeat=repeat)

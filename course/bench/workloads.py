@@ -40,8 +40,11 @@ def _data(shape_x, num_classes: int, n: int, seed: int = 0):
     return X, y
 
 
-def _train_pair(ours_model, torch_model, ours_forward, torch_forward, X, y, device):
-    """SGD steps (zero_grad, forward, cross-entropy, backward, step) for both twins."""
+def _train_pair(
+    ours_model, torch_model, ours_forward, torch_forward, X, y, device, optimizer="SGD"
+):
+    """Steps (zero_grad, forward, cross-entropy, backward, step) of ``optimizer`` for both
+    twins: SGD at lr 0.01, or AdamW at lr 0.001 (weight decay 0.01, both libraries' default)."""
     import torch
 
     ours_model.load_state_dict(torch_model.state_dict())
@@ -51,8 +54,9 @@ def _train_pair(ours_model, torch_model, ours_forward, torch_forward, X, y, devi
     yo = course.tensor(y, device=device)
     Xt = torch.tensor(X, device=_torch_device(device))
     yt = torch.tensor(y, device=_torch_device(device))
-    ours_opt = optim.SGD(ours_model.parameters(), lr=LR)
-    torch_opt = torch.optim.SGD(torch_model.parameters(), lr=LR)
+    lr = LR if optimizer == "SGD" else 1e-3
+    ours_opt = getattr(optim, optimizer)(ours_model.parameters(), lr=lr)
+    torch_opt = getattr(torch.optim, optimizer)(torch_model.parameters(), lr=lr)
 
     def ours_step():
         ours_opt.zero_grad()
@@ -148,6 +152,64 @@ def lstm(device: str = "cpu", scale: int = 1) -> Pair:
     return Pair(ours, theirs, f"SGD step, LSTM seq 32 x batch {batch}, 64->128, full BPTT", 1e-3)
 
 
+def gpt_model(lib, F, vocab: int, ctx: int, d: int, heads: int, layers: int):  # noqa: N803
+    """A small character-level GPT, written once, built from ``lib`` (course or torch) and
+    its functional module ``F``: token and position embeddings, pre-LayerNorm blocks (causal
+    multi-head attention, GELU MLP), a final LayerNorm and an untied head. It maps ids (B, T)
+    to logits (B * T, vocab)."""
+    nn = lib.nn
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+            self.qkv = nn.Linear(d, 3 * d)
+            self.proj = nn.Linear(d, d)
+            self.fc, self.out = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+
+        def forward(self, x):
+            b, t, _ = x.shape
+            qkv = self.qkv(self.ln1(x)).reshape(b, t, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
+            a = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_causal=True)
+            x = x + self.proj(a.transpose(1, 2).reshape(b, t, d))
+            return x + self.out(F.gelu(self.fc(self.ln2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok, self.pos = nn.Embedding(vocab, d), nn.Embedding(ctx, d)
+            self.blocks = nn.ModuleList([Block() for _ in range(layers)])
+            self.ln_f, self.head = nn.LayerNorm(d), nn.Linear(d, vocab)
+
+        def forward(self, idx):
+            x = self.tok(idx) + self.pos(lib.arange(idx.shape[1], device=idx.device))
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.ln_f(x)).reshape(-1, vocab)
+
+    return GPT()
+
+
+def gpt(device: str = "cpu", scale: int = 1) -> Pair:
+    """AdamW step of a char-level GPT: 2 pre-LN blocks, d 64, 4 heads, context 64, batch 16."""
+    import torch
+
+    vocab, ctx, d, heads, layers = 65, 64, 64, 4, 2
+    batch = 16 * scale
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, vocab, size=(batch, ctx))
+    y = rng.integers(0, vocab, size=batch * ctx)
+    torch.manual_seed(0)
+    tm = gpt_model(torch, torch.nn.functional, vocab, ctx, d, heads, layers)
+    om = gpt_model(course, F, vocab, ctx, d, heads, layers)
+    ours, theirs = _train_pair(om, tm, om, tm, X, y, device, optimizer="AdamW")
+    description = (
+        f"AdamW step, char GPT, batch {batch} x context {ctx}, {layers} pre-LN blocks, "
+        f"d {d}, {heads} heads"
+    )
+    return Pair(ours, theirs, description, 1e-3)
+
+
 def tiny(device: str = "cpu", scale: int = 1) -> Pair:
     """Forward + backward of (a*b + c).sum() on 1-element tensors: pure framework overhead."""
     import torch
@@ -191,5 +253,5 @@ def raw_matmul(device: str, n: int) -> Callable[[], object]:
     return lambda: xp.matmul(A, B)
 
 
-TRAINING = {"mlp": mlp, "cnn": cnn, "lstm": lstm, "tiny": tiny}
+TRAINING = {"mlp": mlp, "cnn": cnn, "lstm": lstm, "gpt": gpt, "tiny": tiny}
 MATMUL_SIZES = (256, 512, 1024, 2048)

@@ -20,44 +20,74 @@ from course.random import generator
 class ScaledDotProductAttention(Function):
     """out = dropout(softmax(q @ k^T * scale + mask)) @ v over the last two dims.
 
-    With p the probabilities and d = p * keep (the dropout mask, already scaled), the
-    gradients are: dv = d^T g; dp = (g v^T) * keep; ds = p * (dp - sum(dp * p)); dq = ds k
-    * scale; dk = ds^T q * scale; a float mask gets ds (summed to its shape).
+    With p the probabilities, d = p * keep (the dropout mask, already scaled) and out = d v,
+    the gradients are: dv = d^T g; dp = (g v^T) * keep; ds = p * (dp - r) with r = sum(dp *
+    p) over the keys = sum(g * out) over the features (FlashAttention's trick: a (.., L, Ev)
+    product instead of an (.., L, S) one); dq = ds k * scale; dk = ds^T q * scale; a float
+    mask gets ds (summed to its shape). The (.., L, S) arrays are updated in place.
     """
 
     def forward(self, q, k, v, *mask, scale, keep, mask_kind):
         xp = get_array_module(q)
-        scores = (q @ xp.swapaxes(k, -1, -2)) * q.dtype.type(scale)
+        scale = q.dtype.type(scale)
+        # scaling q (.., L, E) costs less than scaling the scores (.., L, S) when E < S
+        scores = ((q * scale) @ xp.swapaxes(k, -1, -2)) if q.shape[-1] < k.shape[-2] else None
+        if scores is None:
+            scores = q @ xp.swapaxes(k, -1, -2)
+            scores *= scale
         if mask_kind == "bool":
-            scores = xp.where(mask[0], scores, -xp.inf).astype(q.dtype, copy=False)
+            if _fits(mask[0].shape, scores.shape):
+                xp.copyto(scores, -xp.inf, where=~mask[0])
+            else:
+                scores = xp.where(mask[0], scores, -xp.inf).astype(q.dtype, copy=False)
         elif mask_kind == "float":
-            scores = scores + mask[0]
+            if _fits(mask[0].shape, scores.shape):
+                scores += mask[0]
+            else:
+                scores = scores + mask[0]
         with np.errstate(invalid="ignore"):  # a row with every key masked gives NaN, as torch
-            p = scores - scores.max(axis=-1, keepdims=True)
+            p = scores
+            p -= p.max(axis=-1, keepdims=True)
             xp.exp(p, out=p)
-            p /= p.sum(axis=-1, keepdims=True)
+            # row sums as a product with ones: BLAS beats a reduction over short rows
+            p /= (p @ xp.ones(p.shape[-1], dtype=p.dtype))[..., None]
         d = p if keep is None else p * keep
+        out = d @ v
         self.q, self.k, self.v, self.p, self.d, self.keep = q, k, v, p, d, keep
-        self.scale, self.has_mask = scale, bool(mask)
+        self.out, self.scale, self.has_mask = out, scale, bool(mask)
         self.mask_shape = mask[0].shape if mask_kind == "float" else None
-        return d @ v
+        return out
 
     def backward(self, grad):
         xp = get_array_module(grad)
         q, k, v, p, need = self.q, self.k, self.v, self.p, self.needs_grad
         gv = sum_to(xp.swapaxes(self.d, -1, -2) @ grad, v.shape) if need[2] else None
-        dp = grad @ xp.swapaxes(v, -1, -2)
+        ds = grad @ xp.swapaxes(v, -1, -2)  # dp, turned into ds in place
         if self.keep is not None:
-            dp *= self.keep
-        ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True))
-        scale = q.dtype.type(self.scale)
-        gq = sum_to((ds @ k) * scale, q.shape) if need[0] else None
-        gk = sum_to((xp.swapaxes(ds, -1, -2) @ q) * scale, k.shape) if need[1] else None
+            ds *= self.keep
+        with np.errstate(invalid="ignore"):  # NaN rows (every key masked) stay NaN, as torch
+            out = self.out
+            ds -= ((grad * out) @ xp.ones(out.shape[-1], dtype=out.dtype))[..., None]
+            ds *= p
+        gq = gk = None
+        if need[0]:
+            gq = ds @ k
+            gq *= self.scale
+            gq = sum_to(gq, q.shape)
+        if need[1]:
+            gk = xp.swapaxes(ds, -1, -2) @ q
+            gk *= self.scale
+            gk = sum_to(gk, k.shape)
         if not self.has_mask:
             return gq, gk, gv
         if self.mask_shape is None or not need[3]:  # a bool mask has no gradient
             return gq, gk, gv, None
         return gq, gk, gv, sum_to(ds, self.mask_shape)
+
+
+def _fits(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts to ``target`` without growing it."""
+    return np.broadcast_shapes(shape, target) == tuple(target)
 
 
 def scaled_dot_product_attention(

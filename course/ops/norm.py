@@ -7,6 +7,7 @@ running buffers and behaves the same in training and eval (what transformers use
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from course.autograd import Function, Tensor
@@ -17,38 +18,64 @@ class LayerNorm(Function):
     """y = (x - mean) / sqrt(var + eps) * w + b, mean and (biased) var over the last k dims.
 
     With xhat the normalised input and g = grad * w, the input gradient is
-    (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps), means over the same dims.
+    (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps), means over the same dims. Both
+    passes work on x as (N, D), D the normalised size: the per-row means of g and g * xhat
+    are matrix-vector products with w (BLAS), not elementwise products and reductions.
     """
 
     def forward(self, x, *params, k, eps, has_weight, has_bias):
         xp = get_array_module(x)
-        axes = tuple(range(x.ndim - k, x.ndim))
-        mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
-        inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-        xhat = (x - mean) * inv_std
-        w = params[0] if has_weight else None
-        b = params[-1] if has_bias else None
-        self.xhat, self.inv_std, self.w, self.axes = xhat, inv_std, w, axes
-        out = xhat if w is None else xhat * w
-        return out if b is None else out + b
+        shape, d = x.shape, math.prod(x.shape[x.ndim - k :])
+        x2 = x.reshape(-1, d)
+        # row sums as (N, D) @ ones(D) products: BLAS beats a reduction over short rows
+        ones = xp.ones(d, dtype=x.dtype)
+        mean = (x2 @ ones)[:, None]
+        mean *= 1 / d
+        xhat = x2 - mean
+        var = (xp.square(xhat) @ ones)[:, None]
+        var *= 1 / d
+        var += eps
+        inv_std = xp.sqrt(var)
+        xp.divide(1, inv_std, out=inv_std)
+        inv_std = inv_std.astype(x.dtype, copy=False)
+        xhat *= inv_std
+        w = params[0].reshape(d) if has_weight else None
+        b = params[-1].reshape(d) if has_bias else None
+        self.xhat, self.inv_std, self.w = xhat, inv_std, w
+        self.shape, self.norm_shape = shape, shape[x.ndim - k :]
+        if w is None:
+            out = xhat if b is None else xhat + b
+        else:
+            out = xhat * w
+            if b is not None:
+                out += b
+        return out.reshape(shape)
 
     def backward(self, grad):
-        xhat, axes, w = self.xhat, self.axes, self.w
-        lead = tuple(range(grad.ndim - len(axes)))  # the dims the affine params broadcast over
-        grads = []
-        if self.needs_grad[0]:
-            g = grad if w is None else grad * w
-            gx = g - g.mean(axis=axes, keepdims=True)
-            gx -= xhat * (g * xhat).mean(axis=axes, keepdims=True)
+        xhat, w, need = self.xhat, self.w, self.needs_grad
+        d = xhat.shape[1]
+        g2 = grad.reshape(-1, d)
+        gxhat = g2 * xhat  # for the weight's gradient and for mean(g * xhat)
+        grads = [None]
+        if need[0]:
+            if w is None:
+                mean_g = g2.mean(axis=1, keepdims=True)
+                mean_gx = gxhat.mean(axis=1, keepdims=True)
+                gx = g2 - mean_g
+            else:  # the means of g = grad * w and of g * xhat, as (N, D) @ (D,) products
+                mean_g = (g2 @ w)[:, None]
+                mean_gx = (gxhat @ w)[:, None]
+                mean_g *= 1 / d
+                mean_gx *= 1 / d
+                gx = g2 * w
+                gx -= mean_g
+            gx -= xhat * mean_gx
             gx *= self.inv_std
-            grads.append(gx)
-        else:
-            grads.append(None)
+            grads[0] = gx.reshape(self.shape)
         if w is not None:
-            grads.append((grad * xhat).sum(axis=lead) if self.needs_grad[1] else None)
-        if len(self.needs_grad) > len(grads):
-            grads.append(grad.sum(axis=lead) if self.needs_grad[-1] else None)
+            grads.append(gxhat.sum(axis=0).reshape(self.norm_shape) if need[1] else None)
+        if len(need) > len(grads):
+            grads.append(g2.sum(axis=0).reshape(self.norm_shape) if need[-1] else None)
         return tuple(grads)
 
 

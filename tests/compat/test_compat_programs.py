@@ -13,6 +13,7 @@ PROGRAMS = [
     "char_lstm",
     "gru_language_model",
     "transformer_block",
+    "char_gpt",
     "sdpa_attention",
     "schedulers",
     "dataloader_pipeline",
