@@ -50,75 +50,6 @@ def profile_top(fn, n):
     return rows[:n]
 """,
     },
-    "ex_SectionTimer": {
-        # No try/finally: a block that raises is not recorded.
-        "no try/finally": """\
-class SectionTimer:
-    def __init__(self, clock=time.perf_counter):
-        self.clock = clock
-        self.totals = {}
-        self.counts = {}
-
-    @contextlib.contextmanager
-    def section(self, name):
-        start = self.clock()
-        yield
-        self.totals[name] = self.totals.get(name, 0.0) + self.clock() - start
-        self.counts[name] = self.counts.get(name, 0) + 1
-""",
-        # `=` for `+=`: each visit overwrites the previous total.
-        "total overwritten, not accumulated": """\
-class SectionTimer:
-    def __init__(self, clock=time.perf_counter):
-        self.clock = clock
-        self.totals = {}
-        self.counts = {}
-
-    @contextlib.contextmanager
-    def section(self, name):
-        start = self.clock()
-        try:
-            yield
-        finally:
-            self.totals[name] = self.clock() - start
-            self.counts[name] = self.counts.get(name, 0) + 1
-""",
-        # The start time kept on the timer: an inner section overwrites the outer one's start.
-        "start kept in an attribute (nesting breaks)": """\
-class SectionTimer:
-    def __init__(self, clock=time.perf_counter):
-        self.clock = clock
-        self.totals = {}
-        self.counts = {}
-
-    @contextlib.contextmanager
-    def section(self, name):
-        self.start = self.clock()
-        try:
-            yield
-        finally:
-            self.totals[name] = self.totals.get(name, 0.0) + self.clock() - self.start
-            self.counts[name] = self.counts.get(name, 0) + 1
-""",
-        # try/except instead of try/finally: records the time but swallows the exception.
-        "exception swallowed": """\
-class SectionTimer:
-    def __init__(self, clock=time.perf_counter):
-        self.clock = clock
-        self.totals = {}
-        self.counts = {}
-
-    @contextlib.contextmanager
-    def section(self, name):
-        start = self.clock()
-        try:
-            yield
-        except Exception:
-            pass
-        self.totals[name] = self.totals.get(name, 0.0) + self.clock() - start
-        self.counts[name] = self.counts.get(name, 0) + 1
-""",
-    },
     "ex_bytes_moved": {
         # Right formulas, but an empty chain still "reads x and writes y" when fused.
         "empty fused chain moves bytes": """\
@@ -150,46 +81,6 @@ def bytes_moved(num_elements, itemsize, extra_inputs, fused):
     else:
         arrays = sum(2 + extra for extra in extra_inputs)
     return int(arrays * num_elements * itemsize)
-""",
-    },
-    "ex_half_matmul_error": {
-        # Compares with the product of the ROUNDED inputs: misses the error of rounding A and B.
-        "reference from the rounded inputs": """\
-def half_matmul_error(A, B, dtype):
-    A_low, B_low = A.astype(dtype), B.astype(dtype)
-    exact = A_low.astype(np.float64) @ B_low.astype(np.float64)
-    low = (A_low @ B_low).astype(np.float64)
-    norm = np.linalg.norm(exact)
-    if norm == 0:
-        return 0.0
-    return float(np.linalg.norm(low - exact) / norm)
-""",
-        # The "exact" product in the inputs' dtype (float32), not in float64.
-        "reference in float32": """\
-def half_matmul_error(A, B, dtype):
-    exact = (A @ B).astype(np.float64)
-    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
-    norm = np.linalg.norm(exact)
-    if norm == 0:
-        return 0.0
-    return float(np.linalg.norm(low - exact) / norm)
-""",
-        # The largest elementwise error relative to the largest element: not Frobenius norms.
-        "max-abs error instead of Frobenius norms": """\
-def half_matmul_error(A, B, dtype):
-    exact = A.astype(np.float64) @ B.astype(np.float64)
-    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
-    scale = np.abs(exact).max()
-    if scale == 0:
-        return 0.0
-    return float(np.abs(low - exact).max() / scale)
-""",
-        # No zero check: 0 / 0 gives nan for an all-zero product.
-        "nan for a zero product": """\
-def half_matmul_error(A, B, dtype):
-    exact = A.astype(np.float64) @ B.astype(np.float64)
-    low = (A.astype(dtype) @ B.astype(dtype)).astype(np.float64)
-    return float(np.linalg.norm(low - exact) / np.linalg.norm(exact))
 """,
     },
     "ex_loss_scale_step": {
@@ -272,38 +163,6 @@ def sgd_momentum_(param, grad, buf, scratch, lr, momentum):
     buf *= momentum
     buf += scratch
     param -= buf
-""",
-    },
-    "ex_arithmetic_intensity": {
-        # Divides without looking at zero bytes: ZeroDivisionError instead of inf.
-        "no zero-bytes case": """\
-def arithmetic_intensity(flops, bytes):
-    return float(flops / bytes)
-""",
-        # Avoids the division by zero with 0.0: zero bytes is infinitely intense, not idle.
-        "0.0 for zero bytes": """\
-def arithmetic_intensity(flops, bytes):
-    if flops < 0 or bytes < 0:
-        raise ValueError("negative")
-    if bytes == 0:
-        return 0.0
-    return float(flops / bytes)
-""",
-        # Integer division: 1 FLOP per 12 bytes becomes 0.
-        "integer division": """\
-def arithmetic_intensity(flops, bytes):
-    if flops < 0 or bytes < 0:
-        raise ValueError("negative")
-    if bytes == 0:
-        return math.inf if flops > 0 else 0.0
-    return float(flops // bytes)
-""",
-        # No check of the inputs: a negative count gives a negative intensity.
-        "no ValueError for negatives": """\
-def arithmetic_intensity(flops, bytes):
-    if bytes == 0:
-        return math.inf if flops > 0 else 0.0
-    return float(flops / bytes)
 """,
     },
     "ex_attainable_gflops": {
