@@ -21,10 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     doctor.add_argument("--gpu-check", action="store_true", help="GPU tests + bench -> JSON")
     doctor.add_argument("--out", metavar="FILE", help="--gpu-check's results file")
     bench = sub.add_parser("bench", help="time our framework against PyTorch (same process)")
-    bench.add_argument("workloads", nargs="*", help="mlp cnn lstm tiny matmul (default: all)")
+    bench.add_argument("workloads", nargs="*", help="mlp cnn lstm gpt tiny matmul (default: all)")
     bench.add_argument("--device", default="cpu", help="cpu or cuda")
     bench.add_argument("--repeat", type=int, default=10, help="timed steps per round (3 rounds)")
     bench.add_argument("--scale", type=int, default=1, help="multiply each batch size by this")
+    bench.add_argument(
+        "--scales", type=int, nargs="+", metavar="N", help="sweep: time per sample at each scale"
+    )
     bench.add_argument("--json", metavar="FILE", help="write results and machine facts as JSON")
     bench.add_argument("--plot", metavar="FILE", help="draw the results to an image")
     bench.add_argument("--quick", action="store_true", help="few repeats, small matmuls")

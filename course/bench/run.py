@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -98,6 +101,119 @@ def run_matmul(sizes=W.MATMUL_SIZES, device="cpu", repeat=5) -> list[dict]:
     return rows
 
 
+def batch_of(description: str, scale: int) -> int:
+    """The batch size a workload's description names ("..., batch 256"), else the scale."""
+    found = re.search(r"batch (\d+)", description)
+    return int(found.group(1)) if found else scale
+
+
+_PEAK_CHILD = """
+import sys
+import course
+from course.bench import workloads as W
+
+def kib(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field))
+
+course.keep_freed_memory()
+pair = W.TRAINING[sys.argv[1]](device=sys.argv[2], scale=int(sys.argv[3]))
+step = getattr(pair, sys.argv[4])
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # the peak (VmHWM) starts again from the resident memory now
+before = kib("VmRSS:")
+for _ in range(3):
+    step()
+print(1024 * (kib("VmHWM:") - before))
+"""
+
+
+def peak_step_memory(name: str, scale: int, twin: str, device: str = "cpu") -> float | None:
+    """MB a training step adds to the process at its peak: one twin ("ours" or "torch") in a
+    fresh process, peak resident memory over three steps minus the memory before the first.
+
+    A fresh process, because both twins share one heap in `course bench` and a freed block
+    is kept for reuse (course/allocator.py). None where /proc is absent (not Linux).
+    """
+    if device != "cpu" or not Path("/proc/self/clear_refs").exists():
+        return None
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_CHILD, name, device, str(scale), twin],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(done.stdout.split()[-1]) / 2**20
+
+
+def run_sweep(names, scales, device="cpu", repeat=10, memory=True) -> list[dict]:
+    """Each workload at each batch scale: the training rows plus batch, time per sample, and
+    (on the CPU) each twin's peak memory of a step."""
+    rows = []
+    for scale in scales:
+        for row in run_training(names, device, scale, repeat=repeat):
+            batch = batch_of(row["description"], scale)
+            row.update(
+                scale=scale,
+                batch=batch,
+                ours_us_per_sample=1e3 * row["ours_ms"] / batch,
+                torch_us_per_sample=1e3 * row["torch_ms"] / batch,
+            )
+            if memory:
+                row["ours_peak_mb"] = peak_step_memory(row["workload"], scale, "ours", device)
+                row["torch_peak_mb"] = peak_step_memory(row["workload"], scale, "torch", device)
+            rows.append(row)
+    return rows
+
+
+def format_sweep(rows: list[dict]) -> str:
+    """Time per sample against batch, per workload; `vs first` is ours per sample over ours
+    per sample at the smallest scale (1.00: the cost grows exactly with the work)."""
+    lines = [
+        f"{'workload':<10}{'scale':>6}{'batch':>7}{'ours us/sample':>16}{'torch us/sample':>17}"
+        f"{'ours/torch':>12}{'vs first':>10}{'peak MB ours':>14}{'torch':>8}"
+    ]
+    first: dict[str, float] = {}
+    for r in rows:
+        base = first.setdefault(r["workload"], r["ours_us_per_sample"])
+        mem_text = "".join(
+            f"{'-':>{width}}" if r.get(key) is None else f"{r[key]:>{width}.0f}"
+            for key, width in (("ours_peak_mb", 14), ("torch_peak_mb", 8))
+        )
+        spread = max(r["ours_spread"], r["torch_spread"])
+        lines.append(
+            f"{r['workload']:<10}{'x' + str(r['scale']):>6}{r['batch']:>7}"
+            f"{r['ours_us_per_sample']:>16.1f}{r['torch_us_per_sample']:>17.1f}"
+            f"{format_ratio(r['ratio']):>12}{r['ours_us_per_sample'] / base:>9.2f}x"
+            f"{mem_text}{' *' if spread > NOISY_SPREAD else ''}"
+        )
+    return "\n".join(lines)
+
+
+def plot_sweep(path: str | Path, rows: list[dict], title: str) -> None:
+    """Time per sample against batch size, ours and torch, one panel per workload."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(r["workload"] for r in rows))
+    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        mine = [r for r in rows if r["workload"] == name]
+        batches = [r["batch"] for r in mine]
+        for key, label in (("ours_us_per_sample", "course"), ("torch_us_per_sample", "torch")):
+            ax.plot(batches, [r[key] for r in mine], marker="o", label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("batch size")
+        ax.set_ylabel("microseconds per sample (flat is ideal)")
+        ax.set_title(name)
+        ax.legend()
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def blas_warning() -> str | None:
     """A warning when the environment forces a BLAS kernel other than the CPU's best."""
     forced = os.environ.get("OPENBLAS_CORETYPE")
@@ -138,7 +254,7 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_json(path: str | Path, rows: list[dict], device: str, scale: int) -> None:
+def write_json(path: str | Path, rows: list[dict], device: str, scale: int | list) -> None:
     payload = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "device": device,
@@ -200,6 +316,8 @@ def main(args) -> int:
             f"unknown workload(s) {sorted(unknown)}: choose from mlp cnn lstm gpt tiny matmul"
         )
     repeat = 3 if args.quick else args.repeat
+    if getattr(args, "scales", None):
+        return _sweep(args, [n for n in names if n != "matmul"], device, repeat)
     rows = run_training([n for n in names if n != "matmul"], device, args.scale, repeat=repeat)
     if "matmul" in names:
         sizes = (256, 512) if args.quick else W.MATMUL_SIZES
@@ -220,5 +338,24 @@ def main(args) -> int:
             rows,
             f"{facts['cpu']}, {device}, numpy {facts['numpy']}, torch {facts['torch']}",
         )
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _sweep(args, names, device: str, repeat: int) -> int:
+    """`course bench --scales 1 2 4 8`: time per sample against batch, and peak memory."""
+    rows = run_sweep(names, args.scales, device, repeat=repeat, memory=not args.quick)
+    facts = machine.facts()
+    title = (
+        f"{facts['cpu']} | {machine.describe_cores()} | {facts['blas']} ({facts['blas_threads']} "
+        f"threads) | torch {facts['torch']} ({facts['torch_threads']} threads) | device {device}"
+    )
+    print(title)
+    print(format_sweep(rows))
+    if args.json:
+        write_json(args.json, rows, device, args.scales)
+        print(f"wrote {args.json}")
+    if args.plot:
+        plot_sweep(args.plot, rows, title)
         print(f"wrote {args.plot}")
     return 0
