@@ -8,7 +8,9 @@ The rule (``lessons/README.md`` states it too):
   open exercise) 20-30 minutes, each including runs of its tests.
 
 A lesson may end with optional reading under a ``## Going further`` heading (a line of its
-own, anywhere in a markdown cell): it holds no graded exercise and is counted apart, so the lesson's time is the path a learner must take.
+own, anywhere in a markdown cell): it holds no graded exercise and is counted apart, so the
+lesson's time is the path a learner must take.
+
 The rule was checked against the one learner who timed the whole course: 16-22 h for the
 version of 2026-11-26, for which the rule gives 13.4-21.5 h (middle 17.5 h), so the middle
 of a range is, if anything, optimistic. A lesson fits its 120 minutes when its middle does.
