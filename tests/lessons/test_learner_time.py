@@ -3,21 +3,9 @@
 import re
 
 import pytest
-from lessonkit import ROOT
+from lessonkit import MYST_HEADER, ROOT
 
 from autograder import estimate, sources
-
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def exercise(grade_id: str, lines: int) -> str:
@@ -36,7 +24,7 @@ def exercise(grade_id: str, lines: int) -> str:
 def write_lesson(tmp_path, text: str) -> str:
     lesson = tmp_path / "solutions" / "99_toy"
     lesson.mkdir(parents=True)
-    (lesson / "99_toy.md").write_text(HEADER + text)
+    (lesson / "99_toy.md").write_text(MYST_HEADER + text)
     return "99_toy"
 
 

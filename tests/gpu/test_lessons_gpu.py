@@ -1,6 +1,7 @@
-"""Lesson 06 on a real GPU: the solution notebook, run top to bottom with the simulator off, so
-every kernel the learner writes runs on CuPy arrays on the device and is checked by the lesson's
-own tests (visible and hidden) against its NumPy reference. Part of `course doctor --gpu-check`."""
+"""The lessons with kernels on a real GPU: each solution notebook, run top to bottom with the
+simulator off, so every kernel the learner writes runs on CuPy arrays on the device and is checked
+by the lesson's own tests (visible and hidden) against its NumPy reference. Part of
+`course doctor --gpu-check`."""
 
 from __future__ import annotations
 
@@ -17,14 +18,21 @@ pytestmark = pytest.mark.gpu
 # Appended to the lesson: proves its kernels ran on the device, not in Numba's simulator.
 ON_THE_GPU = """\
 from numba import config, cuda
-assert not config.ENABLE_CUDASIM, "lesson 06's kernels ran in the CUDA simulator"
+assert not config.ENABLE_CUDASIM, "the lesson's kernels ran in the CUDA simulator"
 print("KERNELS RAN ON", cuda.get_current_device().name)
 """
 
 
-def test_lesson_06_solution_runs_every_kernel_on_the_gpu(tmp_path):
+@pytest.mark.parametrize(
+    "lesson_id",
+    [
+        pytest.param("06_gpu", marks=pytest.mark.lesson06),
+        pytest.param("08_attention", marks=pytest.mark.lesson08),
+    ],
+)
+def test_lesson_solution_runs_its_kernels_on_the_gpu(lesson_id, tmp_path):
     root = repo_root()
-    nb = source_notebook("06_gpu", root)
+    nb = source_notebook(lesson_id, root)
     nb.cells.append(nbformat.v4.new_code_cell(ON_THE_GPU))
     env = {**config.kernel_environment(root, quick=False), "NUMBA_ENABLE_CUDASIM": "0"}
     client = NotebookClient(
