@@ -1,5 +1,6 @@
 """Lesson 08's fused attention kernel (Numba's CUDA simulator here) and its NumPy reference,
-both against torch's scaled_dot_product_attention; on a GPU: tests/gpu/test_lesson08_gpu.py and test_lessons_gpu.py."""
+both against torch's scaled_dot_product_attention; on a GPU: tests/gpu/test_lesson08_gpu.py and
+tests/gpu/test_lessons_gpu.py."""
 
 import subprocess
 import sys
