@@ -13,8 +13,12 @@ Each `Function` is followed by its checked lowercase wrapper (``conv2d``, ``max_
 
 from __future__ import annotations
 
+from typing import Any
+
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
+from course.ops import _parallel
+from course.ops._parallel import chunks, map_chunks
 from course.ops.movement import cat
 
 
@@ -52,59 +56,123 @@ def _window(buf, i, j, ho, wo, stride, axes):
 
 
 class Conv2d(Function):
-    """out[n, o, y, x] = sum_{c,ky,kx} w[o, c, ky, kx] * xpad[n, c, y*s+ky*d, x*s+kx*d] + b[o]."""
+    """out[n, o, y, x] = sum_{c,ky,kx} w[o, c, ky, kx] * xpad[n, c, y*s+ky*d, x*s+kx*d] + b[o].
+
+    On the CPU a large batch runs in cache-sized chunks on a small thread pool (ops/_parallel.py):
+    each chunk's im2col matrix is made, multiplied and dropped while it is still in cache, and the
+    backward makes it again rather than keeping the whole batch's (tens of MB) alive.
+    """
 
     def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
         xp = get_array_module(x)
         n, c, h, wd = x.shape
         cout, _, kh, kw = w.shape
-        (py, px), (dy, dx) = padding, dilation
-        ho = out_size(h, kh, stride[0], py, dy)
-        wo = out_size(wd, kw, stride[1], px, dx)
+        ho = out_size(h, kh, stride[0], padding[0], dilation[0])
+        wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
         x_nhwc = x.transpose(0, 2, 3, 1)  # free when x came from a previous conv
-        if py or px:
-            buf = xp.zeros((n, h + 2 * py, wd + 2 * px, c), dtype=x.dtype)
-            buf[:, py : py + h, px : px + wd] = x_nhwc
-        else:
-            buf = x_nhwc
-        cols = _im2col(buf, (kh, kw), ho, wo, stride, dilation)
         w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
-        out = cols @ w_mat.T
-        if b is not None:  # add b to rows of ho*wo*cout values: long inner loops, not cout
-            rows = out.reshape(n, -1)  # a view: adding to it adds to out
-            rows += xp.tile(b, ho * wo)
-        self.cols, self.w_mat = cols, w_mat
+        w_t = w_mat.T
+        out = xp.empty((n * ho * wo, cout), dtype=xp.result_type(x.dtype, w.dtype))
+        # b added to rows of ho*wo*cout values: long inner loops, not cout
+        bias = None if b is None else xp.tile(b, ho * wo).astype(out.dtype, copy=False)
+        self.x_nhwc, self.w_mat = x_nhwc, w_mat
         self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
+
+        def chunk(s):
+            rows = out[s.start * ho * wo : s.stop * ho * wo]
+            cols = self._cols(s)
+            xp.matmul(cols, w_t, out=rows)
+            if bias is not None:
+                rows.reshape(s.stop - s.start, -1)[...] += bias
+            return cols
+
+        parts = map_chunks(chunk, self._chunks(xp, out.dtype.itemsize))
+        # One chunk (a small batch, or CuPy): keep its im2col matrix for the backward, as
+        # small batches have memory to spare. Several: each is made again in the backward.
+        self.cols = parts[0] if len(parts) == 1 else None
         return out.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
+
+    def _chunks(self, xp, itemsize):
+        """Chunks of the batch: a chunk's im2col matrix and output are CHUNK_BYTES at most."""
+        (n, c, _, _), (cout, _, kh, kw), ho, wo = self.geometry[:4]
+        return chunks(n, ho * wo * (kh * kw * c + cout) * itemsize, xp)
+
+    def _cols(self, s):
+        """The im2col matrix of the samples ``s`` (rows (n, y, x), columns (ky, kx, c))."""
+        xp = get_array_module(self.x_nhwc)
+        x_shape, w_shape, ho, wo, stride, (py, px), dilation = self.geometry
+        xs = self.x_nhwc[s]
+        if py or px:
+            b, h, wd, c = xs.shape
+            buf = xp.zeros((b, h + 2 * py, wd + 2 * px, c), dtype=xs.dtype)
+            buf[:, py : py + h, px : px + wd] = xs
+        else:
+            buf = xs
+        return _im2col(buf, w_shape[2:], ho, wo, stride, dilation)
+
+    def _cols_of(self, s):
+        """The im2col matrix of chunk ``s``: the one the forward kept, or made again."""
+        return self.cols if self.cols is not None else self._cols(s)
 
     def backward(self, grad):
         xp = get_array_module(grad)
         x_shape, w_shape, ho, wo, stride, (py, px), (dy, dx) = self.geometry
         n, c, h, wd = x_shape
         cout, _, kh, kw = w_shape
-        g = grad.transpose(0, 2, 3, 1).reshape(-1, cout)  # free for NHWC-ordered grads
         need = self.needs_grad
-        gw = gb = gx = None
-        if need[1]:
-            # cols.T @ g, not g.T @ cols: OpenBLAS is faster with the long dim as the inner one
-            gw = (self.cols.T @ g).reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
-        if len(need) > 2 and need[2]:
-            gb = xp.ones(g.shape[0], dtype=g.dtype) @ g  # a GEMV: far faster than sum(axis=0)
+        want_b = len(need) > 2 and need[2]
+        w_k = None
+        # the forward's chunks: one when it kept its im2col matrix
+        slices = [slice(0, n)] if self.cols is not None else self._chunks(xp, grad.dtype.itemsize)
+        # NHWC memory, as the forward's input; one chunk hands back a view of its own buffer
+        many = need[0] and len(slices) > 1
+        gx: Any = xp.empty((n, h, wd, c), dtype=grad.dtype) if many else None
         if need[0]:
             # d(cols) as one batched GEMM laid out (offset, rows, c), so that col2im adds
             # whole contiguous rows of each kernel offset into the padded gradient.
             w_k = xp.ascontiguousarray(self.w_mat.reshape(cout, kh * kw, c).transpose(1, 0, 2))
-            hp, wp = h + 2 * py, wd + 2 * px
-            gbuf = xp.zeros((n, hp, wp, c), dtype=grad.dtype)
-            if stride == (1, 1):
-                _col2im_stride1(gbuf, g.reshape(n, ho, wo, cout), w_k, (kh, kw), (dy, dx))
-            else:
-                dcols = xp.matmul(g, w_k).reshape(kh * kw, n, ho, wo, c)
-                for k in range(kh * kw):
-                    i, j = divmod(k, kw)
-                    _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
-            gx = gbuf[:, py : py + h, px : px + wd].transpose(0, 3, 1, 2)
-        return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+        def chunk(s):
+            gs = grad[s].transpose(0, 2, 3, 1)  # free for NHWC-ordered grads
+            g = gs.reshape(-1, cout)
+            # cols.T @ g, not g.T @ cols: OpenBLAS is faster with the long dim as the inner one
+            gw = self._cols_of(s).T @ g if need[1] else None
+            gb = xp.ones(g.shape[0], dtype=g.dtype) @ g if want_b else None  # GEMV: fast
+            if need[0]:
+                m = s.stop - s.start
+                gbuf = xp.zeros((m, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
+                if stride == (1, 1):
+                    _col2im_stride1(gbuf, g.reshape(m, ho, wo, cout), w_k, (kh, kw), (dy, dx))
+                else:
+                    dcols = xp.matmul(g, w_k).reshape(kh * kw, m, ho, wo, c)
+                    for k in range(kh * kw):
+                        i, j = divmod(k, kw)
+                        _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
+                gxs = gbuf[:, py : py + h, px : px + wd]
+                if not many:
+                    return gw, gb, gxs  # the one chunk's buffer is the gradient: no copy
+                gx[s] = gxs
+            return gw, gb, None
+
+        parts = map_chunks(chunk, slices)
+        if not many and need[0]:
+            gx = parts[0][2]
+        gw = _sum_in_order([p[0] for p in parts]) if need[1] else None
+        if gw is not None:
+            gw = gw.reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
+        gx_out = gx.transpose(0, 3, 1, 2) if need[0] else None
+        if len(need) == 2:
+            return gx_out, gw
+        return gx_out, gw, _sum_in_order([p[1] for p in parts]) if want_b else None
+
+
+def _sum_in_order(parts):
+    """The chunks' partial sums added first to last: the same bits on every run, whatever
+    order the threads finished in."""
+    total = parts[0]
+    for p in parts[1:]:
+        total += p  # parts are fresh GEMM results, ours to overwrite
+    return total
 
 
 def conv2d(
@@ -238,17 +306,6 @@ def _frame(x):
     return (0, 1, 2, 3), (0, 1, 2, 3), (2, 3)
 
 
-def _tiles(buf, kernel, stride, padding, out_hw, axes):
-    """buf split into its windows, (.., Ho, kh, Wo, kw, ..), when they tile it exactly."""
-    (kh, kw), (ho, wo) = kernel, out_hw
-    if stride != kernel or any(padding) or not buf.flags.c_contiguous:
-        return None
-    if buf.shape[axes[0]] != ho * kh or buf.shape[axes[1]] != wo * kw:
-        return None
-    a = axes[0]
-    return buf.reshape(buf.shape[:a] + (ho, kh, wo, kw) + buf.shape[a + 2 :])
-
-
 def _padded(xf, axes, padding, fill, extra=(0, 0)):
     """xf with ``padding`` elements of ``fill`` on both sides of ``axes``, and ``extra``
     more at their ends (the last windows of ceil_mode)."""
@@ -288,7 +345,11 @@ def _pool(fn, name, x, kernel_size, stride, padding, ceil_mode=False) -> Tensor:
 
 
 class MaxPool2d(Function):
-    """out = max over each window; the gradient goes to the first maximum, as PyTorch."""
+    """out = max over each window; the gradient goes to the first maximum, as PyTorch.
+
+    Forward and backward run over the batch in cache-sized chunks on the thread pool of
+    course/ops/_parallel.py; the backward reads the input again rather than keeping a padded copy.
+    """
 
     def forward(self, x, kernel, stride, padding, ceil_mode=False):
         xp = get_array_module(x)
@@ -298,69 +359,145 @@ class MaxPool2d(Function):
         perm, inverse, axes = _frame(x)
         xf = x.transpose(perm)
         # ceil_mode's last windows may run past the padding: -inf there too (never the max)
-        extra = [
+        extra = tuple(
             max(0, (n - 1) * s + k - size - 2 * p)
             for n, s, k, size, p in zip((ho, wo), stride, kernel, x.shape[2:], padding)
-        ]
-        buf = _padded(xf, axes, padding, -xp.inf, extra)
-        out = xp.ascontiguousarray(_window(buf, 0, 0, ho, wo, stride, axes))
-        for k in range(1, kh * kw):
-            xp.maximum(out, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=out)
-        self.buf, self.out, self.xf_shape = buf, out, xf.shape
+        )
+        shape = list(xf.shape)
+        shape[axes[0]], shape[axes[1]] = ho, wo
+        out = xp.empty(shape, dtype=x.dtype)
+        self.xf, self.out, self.extra = xf, out, extra
         self.geometry = (kernel, stride, padding, ho, wo, perm, inverse, axes)
+
+        tiled = stride == (kh, kw) and not any(padding) and not any(extra)
+        tiled = tiled and (xf.shape[axes[0]], xf.shape[axes[1]]) == (ho * kh, wo * kw)
+
+        def chunk(s):
+            buf, o = self._buf(s), out[s]
+            if tiled and kh * kw > 1 and buf.flags.c_contiguous:
+                _max_tiles(buf, o, (kh, kw), axes)
+                return
+            if kh * kw == 1:
+                o[...] = _window(buf, 0, 0, ho, wo, stride, axes)
+                return
+            # the first two windows straight into the output: no copy to start from
+            first, second = (_window(buf, k // kw, k % kw, ho, wo, stride, axes) for k in (0, 1))
+            xp.maximum(first, second, out=o)
+            for k in range(2, kh * kw):
+                xp.maximum(o, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=o)
+
+        map_chunks(chunk, self._chunks(xp))
         return out.transpose(inverse)
+
+    def _chunks(self, xp):
+        # the backward's working set: input, output, their gradients
+        per_sample = 2 * (self.xf[0].size + self.out[0].size)
+        size = per_sample * self.xf.dtype.itemsize
+        return chunks(self.xf.shape[0], size, xp, _parallel.ELEMENTWISE_MIN_BYTES)
+
+    def _buf(self, s):
+        """The samples ``s`` of the input, in the working frame, padded with -inf."""
+        padding, axes = self.geometry[2], self.geometry[7]
+        return _padded(self.xf[s], axes, padding, -get_array_module(self.xf).inf, self.extra)
 
     def backward(self, grad):
         # Each window hands its gradient to the first offset that equals its max, as
         # PyTorch does on ties (e.g. zeros after a ReLU).
         xp = get_array_module(grad)
         (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
-        buf, out = self.buf, self.out
-        if stride[0] < kh or stride[1] < kw:
-            return self._backward_overlapping(grad)
-        # Disjoint windows: each offset writes its own elements. `claimed` marks windows whose
-        # max an earlier offset already took; the masks are bool, the views out-sized.
-        if _tiles(buf, (kh, kw), stride, padding, (ho, wo), axes) is not None:
-            gbuf = xp.empty(buf.shape, dtype=grad.dtype)  # every element is written below
-        else:
-            gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
-        g = xp.ascontiguousarray(grad.transpose(perm))
-        claimed = xp.empty(out.shape, dtype=bool)
-        hit = xp.empty(out.shape, dtype=bool)
-        last = kh * kw - 1
-        for k in range(kh * kw):
-            i, j = divmod(k, kw)
-            win = _window(buf, i, j, ho, wo, stride, axes)
-            if k == 0:
-                xp.equal(win, out, out=claimed)
-                mask = claimed
-            else:
-                xp.equal(win, out, out=hit)
-                xp.greater(hit, claimed, out=hit)  # hit and not claimed
-                if k < last:
-                    claimed |= hit
-                mask = hit
-            xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
-        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
+        gf = grad.transpose(perm)  # each chunk is made contiguous in the frame (in cache)
+        gx = xp.empty(self.xf.shape, dtype=grad.dtype)  # C order in the frame
+        overlapping = stride[0] < kh or stride[1] < kw
+        plain = not any(padding) and not any(self.extra)
+        covered = plain and stride == (kh, kw)
+        covered = covered and (self.xf.shape[axes[0]], self.xf.shape[axes[1]]) == (ho * kh, wo * kw)
 
-    def _backward_overlapping(self, grad):
-        # `left` holds what no earlier offset has claimed yet; overlapping windows add up.
-        xp = get_array_module(grad)
-        (kh, kw), stride, padding, ho, wo, perm, inverse, axes = self.geometry
-        buf, out = self.buf, self.out
-        gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
-        left = grad.transpose(perm).copy()  # C order in the frame; overwritten below
-        hit = xp.empty(out.shape, dtype=bool)
-        share = xp.empty_like(left)
-        last = kh * kw - 1
-        for k in range(kh * kw):
-            i, j = divmod(k, kw)
-            xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
-            xp.multiply(left, hit, out=share)
-            _window(gbuf, i, j, ho, wo, stride, axes)[...] += share
+        def chunk(s):
+            buf, out, g = self._buf(s), self.out[s], xp.ascontiguousarray(gf[s])
+            if plain:  # write straight into the result; zeros only where no window reaches
+                gbuf = gx[s]
+                if not covered:
+                    gbuf[...] = 0
+            else:
+                gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
+            if overlapping:
+                _max_backward_overlapping(buf, out, g, gbuf, (kh, kw), stride, axes)
+            else:
+                _max_backward_disjoint(buf, out, g, gbuf, (kh, kw), stride, axes)
+            if not plain:
+                gx[s] = _unpadded(gbuf, axes, padding, gx[s].shape)
+
+        map_chunks(chunk, self._chunks(xp))
+        return gx.transpose(inverse)
+
+
+def _max_tiles(buf, out, kernel, axes):
+    """out = the max of each window of a C-order ``buf`` that its windows tile exactly.
+
+    Rows first: each kernel row is a long contiguous run (a whole row of the image, with its
+    channels when channels-last), so the kh - 1 maxima over rows run long inner loops. Only the
+    kw - 1 maxima over columns, on 1/kh of the data, step through short runs of channels.
+    """
+    xp = get_array_module(buf)
+    (kh, kw), a = kernel, axes[0]
+    lead, tail = buf.shape[:a], buf.shape[a + 2 :]
+    ho, wo = out.shape[a], out.shape[a + 1]
+    rows = buf.reshape(lead + (ho, kh, -1))
+    if kh == 1:
+        best = rows[..., 0, :]
+    else:
+        best = xp.maximum(rows[..., 0, :], rows[..., 1, :])
+        for i in range(2, kh):
+            xp.maximum(best, rows[..., i, :], out=best)
+    best = best.reshape(lead + (ho, wo, kw) + tail)
+    column = (slice(None),) * (a + 2)
+    if kw == 1:
+        out[...] = best[column + (0,)]
+        return
+    xp.maximum(best[column + (0,)], best[column + (1,)], out=out)
+    for j in range(2, kw):
+        xp.maximum(out, best[column + (j,)], out=out)
+
+
+def _max_backward_disjoint(buf, out, g, gbuf, kernel, stride, axes):
+    """Disjoint windows: each offset writes its own elements of ``gbuf`` once. ``claimed``
+    marks windows whose max an earlier offset already took; the masks are bool and out-sized."""
+    xp = get_array_module(buf)
+    (kh, kw), (ho, wo) = kernel, (out.shape[axes[0]], out.shape[axes[1]])
+    claimed = xp.empty(out.shape, dtype=bool)
+    hit = xp.empty(out.shape, dtype=bool)
+    last = kh * kw - 1
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        win = _window(buf, i, j, ho, wo, stride, axes)
+        if k == 0:
+            xp.equal(win, out, out=claimed)
+            mask = claimed
+        else:
+            xp.equal(win, out, out=hit)
+            xp.greater(hit, claimed, out=hit)  # hit and not claimed
             if k < last:
-                left -= share
-        return _unpadded(gbuf, axes, padding, self.xf_shape).transpose(inverse)
+                claimed |= hit
+            mask = hit
+        xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
+
+
+def _max_backward_overlapping(buf, out, g, gbuf, kernel, stride, axes):
+    """Overlapping windows add up; ``left`` holds what no earlier offset has claimed yet."""
+    xp = get_array_module(buf)
+    (kh, kw), (ho, wo) = kernel, (out.shape[axes[0]], out.shape[axes[1]])
+    gbuf[...] = 0
+    left = xp.array(g, dtype=gbuf.dtype)  # a C-order copy, overwritten below
+    hit = xp.empty(out.shape, dtype=bool)
+    share = xp.empty_like(left)
+    last = kh * kw - 1
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
+        xp.multiply(left, hit, out=share)
+        _window(gbuf, i, j, ho, wo, stride, axes)[...] += share
+        if k < last:
+            left -= share
 
 
 def max_pool2d(

@@ -1,0 +1,182 @@
+"""Batch chunks on a small thread pool: how the CPU runs the memory-bound passes of conv and pool.
+
+A convolution's im2col matrix, its GEMM output and its gradient are each several times the size of
+the batch's activations; for a batch of 256 they are tens of MB, far past any cache, so every pass
+(im2col, bias, col2im, pooling) streams from DRAM. Cut the batch into chunks whose working set
+fits in the cache and run the whole pipeline of one chunk (im2col -> GEMM -> bias, or the
+backward's GEMMs and col2im) before the next: the data of each pass is still in cache when the next
+pass reads it, and the time per sample stays flat as the batch grows.
+
+Chunks are independent, so they also run on a small thread pool: NumPy's ufuncs and OpenBLAS
+release the GIL. OpenBLAS's own threads would then compete with the pool's, so BLAS runs
+single-threaded while the pool works (threadpoolctl; the setting is process-wide) and gets its
+thread count back after.
+
+On a GPU (CuPy) there is one chunk and no pool: the device has its own parallelism and its memory
+is not the bottleneck here.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from course.backend import get_array_module
+
+# Bytes of a chunk's working set (its im2col matrix and output). Measured with
+# benchmarks/chunk_size.py at batch 512 on two 2-core AMD EPYC VMs (benchmarks/results/chunk-size-*),
+# time per sample with the pool: on one (480 MiB L3 reported) 660 us at 64 KiB (Python overhead
+# per chunk), 152 at 2 MiB, 146 at 4 MiB, 181 at 16 MiB, 219 for the whole batch (out of cache);
+# on the other (32 MiB L3 reported, 2026-12-06) 718, 183, 162, 165 and 261. 4 MiB is best on both.
+# The cache sizes a VM reports are not to be trusted, so they are not used.
+CHUNK_BYTES = 4 << 20
+# At most this many threads for the chunks (None: as many as BLAS uses); 1 turns the pool off.
+MAX_WORKERS: int | None = None
+# A pass over less than this (the whole batch's working set) runs as one chunk, in this thread
+# with BLAS's own threads. Chunks pay once the batch's data outgrows the caches; below that,
+# chunked GEMMs on one BLAS thread each run the narrow conv GEMMs slower than one two-thread
+# GEMM. `course bench cnn` steps, ours / torch, interleaved A/B on a 2-core AMD EPYC VM (32 MiB
+# L3 reported, 4 MiB chunks, 2026-12-06), floors of 12, 16 and 40 MiB: batch 64 1.35, 1.32,
+# 1.33 (nothing chunked: the second conv is 8.8 MB); batch 128 1.49, 1.70, 1.81; batch 256 with
+# 8 and 40 MiB 1.34 and 1.81; batch 512 1.31-1.37 chunked against 1.86-1.94 before chunks.
+POOL_MIN_BYTES = 12 << 20
+# Stop OpenBLAS's spinning idle threads before the pool works (see SingleThreadedBlas): on the
+# 2-core AMD EPYC VM, 8-20 % less time per CNN step at batch 64 and 512, in three A/B runs.
+STOP_IDLE_BLAS = True
+# The same floor for the elementwise passes (pooling, ReLU), which call no BLAS. Below it the
+# pool costs more than it gives: with every such pass on it, batch 64 went from 1.55x and 1.64x
+# torch to 1.98x and 3.01x (OpenBLAS's idle threads spin after each GEMM, and a hand-off per pass).
+ELEMENTWISE_MIN_BYTES = 12 << 20
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"pool": None, "blas": None, "no_threads": False}
+
+
+def _after_fork() -> None:
+    """A forked child has none of its parent's pool threads: it starts its own when needed."""
+    global _lock
+    _lock = threading.Lock()
+    _state["pool"] = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+def chunk_size(per_sample_bytes: int, chunk_bytes: int | None = None) -> int:
+    """How many samples fit in ``chunk_bytes`` (default CHUNK_BYTES) of working set, at least 1."""
+    budget = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
+    return max(1, budget // max(1, per_sample_bytes))
+
+
+def chunks(n: int, per_sample_bytes: int, xp=np, min_bytes: int | None = None) -> list[slice]:
+    """The batch 0..n as consecutive slices of at most ``chunk_size`` samples, as many as a
+    multiple of the pool's threads and as equal as can be, so no thread waits for the last
+    chunk alone. One slice for a non-NumPy array module, or under POOL_MIN_BYTES of work."""
+    floor = POOL_MIN_BYTES if min_bytes is None else min_bytes
+    if xp is not np or n <= 1 or n * per_sample_bytes < floor:
+        return [slice(0, n)]
+    count = -(-n // chunk_size(per_sample_bytes))
+    if count > 1:
+        workers = num_workers()
+        count = min(n, -(-count // workers) * workers)
+    bounds = [n * i // count for i in range(count + 1)]
+    return [slice(a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def split(a, arrays: int = 2) -> list:
+    """Chunks along the first axis of ``a`` for an elementwise pass that touches ``arrays``
+    arrays of its size (in and out: 2); one index, ``...``, when the pass is under
+    ELEMENTWISE_MIN_BYTES, ``a`` is 0-d, or not a NumPy array."""
+    if getattr(a, "ndim", 0) == 0 or len(a) == 0:
+        return [Ellipsis]
+    return chunks(len(a), arrays * a[0].nbytes, get_array_module(a), ELEMENTWISE_MIN_BYTES)
+
+
+def _blas():
+    """threadpoolctl's controllers of the loaded BLAS libraries (found once, lazily)."""
+    if _state["blas"] is None:
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+
+        _state["blas"] = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _state["blas"]
+
+
+def num_workers() -> int:
+    """Threads for the chunks: as many as BLAS is allowed to use (OMP_NUM_THREADS and friends
+    set both), never more than the CPUs this process may run on."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    blas = [lib.num_threads for lib in _blas()]
+    cap = [MAX_WORKERS] if MAX_WORKERS is not None else []
+    return max(1, min([cpus or 1, *blas, *cap]))
+
+
+class SingleThreadedBlas:
+    """Context manager: every loaded BLAS runs one thread inside, its old thread count after.
+
+    With ``stop_idle=True`` OpenBLAS's worker threads are also stopped: after a threaded call
+    they keep spinning for about 0.1 s (2**28 cycles, OPENBLAS_THREAD_TIMEOUT) waiting for the
+    next one, even when told to use one thread, and each spinning thread takes a core from the
+    pool (measured: 50 ms of CPU time in a 50 ms sleep after one threaded matmul). OpenBLAS
+    starts them again on its next threaded call. Stopping takes about 60 us; it assumes no other
+    thread of the program is inside BLAS at that moment.
+    """
+
+    def __init__(self, stop_idle: bool = False):
+        self.stop_idle = stop_idle
+
+    def __enter__(self):
+        self.saved = [(lib, lib.num_threads) for lib in _blas()]
+        for lib, threads in self.saved:
+            lib.set_num_threads(1)
+            stop = getattr(getattr(lib, "dynlib", None), "blas_thread_shutdown_", None)
+            if self.stop_idle and threads > 1 and lib.internal_api == "openblas" and stop:
+                stop()
+        return self
+
+    def __exit__(self, *exc):
+        for lib, threads in self.saved:
+            lib.set_num_threads(threads)
+        return False
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    pool = _state["pool"]
+    if pool is None or pool._max_workers != workers:
+        if pool is not None:
+            pool.shutdown()
+        pool = _state["pool"] = ThreadPoolExecutor(workers, thread_name_prefix="course-chunk")
+    return pool
+
+
+def map_chunks(fn: Callable[[Any], Any], slices: Sequence) -> list:
+    """[fn(s) for s in slices], the chunks shared among the pool's threads; results in order.
+
+    Each fn(s) must write only its own chunk of any shared output. A single chunk, or a call
+    from inside a chunk, runs in this thread with BLAS untouched. Several chunks run with BLAS
+    single-threaded even without a pool (MAX_WORKERS = 1): a chunk's GEMMs are too small to
+    share, and waking BLAS threads for each costs more than it saves. Where no thread can be
+    started (a grader's sandbox), the chunks run in this thread from then on.
+    """
+    if len(slices) == 1 or not _lock.acquire(blocking=False):  # nested or concurrent: inline
+        return [fn(s) for s in slices]
+    try:
+        workers = min(num_workers(), len(slices))
+        with SingleThreadedBlas(stop_idle=STOP_IDLE_BLAS and workers > 1):
+            if workers == 1 or _state["no_threads"]:
+                return [fn(s) for s in slices]
+            futures: list[Future] = []
+            try:
+                pool = _pool(workers)
+                futures.extend(pool.submit(fn, s) for s in slices)
+            except RuntimeError:  # "can't start new thread": a sandbox's limit; go on inline
+                _state["no_threads"] = True
+            done = [f.result() for f in futures]
+            return done + [fn(s) for s in slices[len(futures) :]]
+    finally:
+        _lock.release()
