@@ -29,11 +29,11 @@ import numpy as np
 from course.backend import get_array_module
 
 # Bytes of a chunk's working set (its im2col matrix and output). Measured with
-# benchmarks/chunk_size.py at batch 512 on two 2-core AMD EPYC VMs (benchmarks/results/chunk-size-*),
-# time per sample with the pool: on one (480 MiB L3 reported) 660 us at 64 KiB (Python overhead
-# per chunk), 152 at 2 MiB, 146 at 4 MiB, 181 at 16 MiB, 219 for the whole batch (out of cache);
-# on the other (32 MiB L3 reported, 2026-12-06) 718, 183, 162, 165 and 261. 4 MiB is best on both.
-# The cache sizes a VM reports are not to be trusted, so they are not used.
+# benchmarks/chunk_size.py at batch 512 on two 2-core AMD EPYC VMs (benchmarks/results/
+# chunk-size-*), time per sample with the pool: on one (480 MiB L3 reported) 660 us at 64 KiB
+# (Python overhead per chunk), 152 at 2 MiB, 146 at 4 MiB, 181 at 16 MiB, 219 for the whole batch
+# (out of cache); on the other (32 MiB L3 reported) 718, 183, 162, 165 and 261. 4 MiB is best on
+# both. The cache sizes a VM reports are not to be trusted, so they are not used.
 CHUNK_BYTES = 4 << 20
 # At most this many threads for the chunks (None: as many as BLAS uses); 1 turns the pool off.
 MAX_WORKERS: int | None = None
