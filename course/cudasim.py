@@ -19,6 +19,8 @@ import os
 import sys
 import threading
 
+import numpy as np
+
 from course import backend
 
 ENV = "NUMBA_ENABLE_CUDASIM"
@@ -37,7 +39,8 @@ def setup() -> bool:
 
     Call before ``from numba import cuda``. An explicit ``NUMBA_ENABLE_CUDASIM`` in the
     environment wins (the grader sets 1 so that every submission is graded the same way);
-    otherwise the simulator is used exactly when there is no usable GPU.
+    otherwise the simulator is used exactly when there is no usable GPU. With the simulator it
+    then imports ``numba.cuda`` itself, to make its shared arrays safe (``_lock_shared_arrays``).
     """
     if "numba.cuda" in sys.modules:  # too late to choose: report what Numba chose
         from numba import config
@@ -50,7 +53,45 @@ def setup() -> bool:
     if simulated:
         threading.stack_size(STACK_BYTES)
         sys.setswitchinterval(SWITCH_INTERVAL)
+        _lock_shared_arrays()
     return simulated
+
+
+def _lock_shared_arrays() -> None:
+    """Make the simulator's ``cuda.shared.array`` safe when a block's threads call it at once.
+
+    The simulator gives a block's threads one shared array per source line: each thread looks
+    the line up and, if no array is there yet, makes one and stores it. Look-up and store are
+    not one step, so two threads switched out between them get two different arrays, and a
+    block reduction silently adds up only the values on its own copy (seen in CI: a correct
+    ``block_sum`` returned a partial sum to a whole block). The short switch interval above makes
+    that more likely. Here the look-up and the store happen under one lock, with the same key
+    (the caller's file and line). The Numba version's own method stays if its class is not the
+    one expected.
+    """
+    from numba.cuda.simulator import kernelapi  # imports numba.cuda: ENV is read by now
+
+    shared = getattr(kernelapi, "FakeCUDAShared", None)
+    if shared is None or getattr(shared, "_course_locked", False):
+        return
+    original = shared.array
+    lock = threading.Lock()
+
+    def array(self, shape, dtype, alignment=None):
+        if alignment is not None or shape == 0 or not hasattr(self, "_allocations"):
+            return original(self, shape, dtype, alignment)  # no per-line look-up there
+        if isinstance(dtype, kernelapi.types.Type):
+            dtype = kernelapi.numpy_support.as_dtype(dtype)
+        caller = sys._getframe(1)
+        key = (caller.f_code.co_filename, caller.f_lineno)
+        with lock:
+            found = self._allocations.get(key)
+            if found is None:
+                found = self._allocations[key] = np.empty(shape, dtype)
+        return found
+
+    shared.array = array
+    shared._course_locked = True
 
 
 def simulated() -> bool:

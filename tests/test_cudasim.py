@@ -44,7 +44,7 @@ def test_without_a_gpu_setup_chooses_the_simulator_with_small_stacks():
     state = run(SETUP + "print(json.dumps(state))")
     assert state == {
         "simulated": True, "env": "1", "stack": 256 * 1024, "switch": pytest.approx(1e-4),
-        "numba_imported": False,
+        "numba_imported": True,  # by setup, after the switch: to make shared arrays safe
     }  # fmt: skip
 
 
@@ -85,3 +85,38 @@ add_one[2, 256](x)
 print(json.dumps({'sum': float(x.sum())}))
 """
     assert run(code) == {"sum": 300.0}
+
+
+def test_a_blocks_threads_that_ask_at_once_get_one_shared_array():
+    """Numba's simulator finds or makes a block's shared array per source line in two steps; 32
+    threads let go at once (and switched often) used to get two arrays now and then, and a
+    correct block_sum then summed half a block. setup() makes the two steps one."""
+    code = """
+import json, sys, threading
+import numpy as np
+from course import cudasim
+cudasim.setup()
+from numba.cuda.simulator import kernelapi
+shared = kernelapi.FakeCUDAShared(0)
+sys.setswitchinterval(1e-6)
+worst = 1
+for trial in range(20):
+    shared._allocations.clear()
+    barrier = threading.Barrier(32)
+    got = []
+    def grab():
+        barrier.wait()
+        got.append(shared.array(8, np.float32))
+    threads = [threading.Thread(target=grab) for _ in range(32)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    worst = max(worst, len({id(a) for a in got}))
+first = shared.array((2, 3), np.float32)
+second = shared.array((2, 3), np.float32)
+print(json.dumps({"distinct": worst, "lines_differ": first is not second,
+                  "shape": list(first.shape), "dtype": str(first.dtype)}))
+"""
+    state = run(code)
+    assert state["distinct"] == 1, "threads of one block got different shared arrays"
+    assert state["lines_differ"], "two cuda.shared.array lines must not alias"
+    assert state["shape"] == [2, 3] and state["dtype"] == "float32"
