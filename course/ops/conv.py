@@ -169,10 +169,10 @@ class Conv2d(Function):
 def _sum_in_order(parts):
     """The chunks' partial sums added first to last: the same bits on every run, whatever
     order the threads finished in."""
-    total = parts[0]
-    for p in parts[1:]:
-        total += p  # parts are fresh GEMM results, ours to overwrite
-    return total
+    summed = parts[0]
+    for partial in parts[1:]:
+        summed += partial  # parts are fresh GEMM results, ours to overwrite
+    return summed
 
 
 def conv2d(
