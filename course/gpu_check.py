@@ -5,7 +5,8 @@ GPU machines are lent for minutes, so the check is prepared on a CPU and runs in
 1. ``pytest -m gpu tests/gpu``: the ops, layers and kernels on CuPy against NumPy, lesson 06's
    kernels and lesson 08's kernel on the real GPU, CUDA Graphs against eager;
 2. the bench on the GPU at batch x1 and x16: ours eager, ours graphed (`course.cuda.graphed`),
-   torch eager and torch with CUDA graphs, then the matmul sizes;
+   torch eager and torch with CUDA graphs, the kernels each eager step launches (torch's
+   profiler), then the matmul sizes;
 3. the same workloads on this host's CPU, ours and torch's, so the CPU->GPU speed-up is
    measured on one machine.
 
@@ -224,6 +225,38 @@ def with_best(row: dict) -> dict:
     }
 
 
+def kernels_per_step(step: Callable[[], object], steps: int = 3) -> float:
+    """GPU kernels one call of ``step`` launches, averaged over ``steps`` calls after a warm one.
+
+    Counted by torch's profiler, whose CUPTI tracing sees every kernel the process runs on the
+    device, whichever library launched it (CuPy's, Numba's, cuBLAS's, torch's). Memory copies
+    and sets are not kernels and are not counted.
+    """
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    step()  # compilation, first allocations, optimizer state
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        for _ in range(steps):
+            step()
+        torch.cuda.synchronize()
+    return count_kernels(prof.events()) / steps
+
+
+def count_kernels(events) -> int:
+    """How many of the profiler's ``events`` are kernels run on a CUDA device: events on the
+    device whose name is not a memory copy or set (CUPTI names those "Memcpy ..." and
+    "Memset ...")."""
+    from torch.autograd import DeviceType
+
+    return sum(
+        1
+        for e in events
+        if e.device_type == DeviceType.CUDA and not e.name.startswith(("Memcpy", "Memset"))
+    )
+
+
 def bench_rows(device: str, scales=SCALES, names=None, repeat: int = REPEAT) -> Iterator[dict]:
     """One row per (workload, scale) on ``device``; a failure becomes a row with 'error'."""
     from course.bench import workloads as W
@@ -243,6 +276,12 @@ def bench_rows(device: str, scales=SCALES, names=None, repeat: int = REPEAT) -> 
                     row.update(_timed_graphed(name, device, scale, repeat))
                 except Exception as e:  # noqa: BLE001 - eager numbers stay
                     row["graphed_error"] = f"{type(e).__name__}: {e}"
+                try:  # after the timings: the profiler's tracing must not touch them
+                    pair = W.TRAINING[name](device=device, scale=scale)
+                    row["ours_kernels_per_step"] = kernels_per_step(pair.ours)
+                    row["torch_kernels_per_step"] = kernels_per_step(pair.torch)
+                except Exception as e:  # noqa: BLE001 - the timings stay
+                    row["kernels_error"] = f"{type(e).__name__}: {e}"[:500]
         except Exception as e:  # noqa: BLE001 - record it and go on
             row["error"] = f"{type(e).__name__}: {e}"
         yield with_best(row)

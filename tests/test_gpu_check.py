@@ -2,6 +2,7 @@
 the results schema and its loader (fakes stand in for the GPU; subprocesses are real)."""
 
 import datetime as dt
+import functools
 import json
 import sys
 import time
@@ -213,9 +214,22 @@ def test_bench_rows_cover_every_workload_at_both_scales_and_record_errors(monkey
             return {"torch_graphed_ms": 0.3, "ours_graphed_error": "graphed: ... a matmul"}
         return {"ours_graphed_ms": 0.5, "torch_graphed_ms": 0.4}
 
+    class Pair:
+        def __init__(self, name, device, scale):
+            if name == "tiny":
+                raise RuntimeError("no profiler here")
+            self.ours, self.torch = f"{name} ours x{scale}", f"{name} torch x{scale}"
+
+    def count(step):
+        return {"ours": 120.0, "torch": 40.0}[step.split()[1]]
+
     monkeypatch.setattr(run, "run_training", training)
     monkeypatch.setattr(run, "run_matmul", lambda sizes, device, repeat: [{"workload": "mm"}])
     monkeypatch.setattr(gpu_check, "_timed_graphed", timed_graphed)
+    monkeypatch.setattr(gpu_check, "kernels_per_step", count)
+    import course.bench.workloads as W
+
+    monkeypatch.setattr(W, "TRAINING", {n: functools.partial(Pair, n) for n in W.TRAINING})
     names = ["mlp", "cnn", "gpt", "lstm", "tiny"]
     rows = list(gpu_check.bench_rows("cuda", names=names))
     assert [r["workload"] for r in rows[-3:]] == ["gpt", "gpt", "mm"]  # costly rows last
@@ -228,8 +242,36 @@ def test_bench_rows_cover_every_workload_at_both_scales_and_record_errors(monkey
     cnn = next(r for r in rows if r["workload"] == "cnn")
     assert cnn["best_ours"] == "eager" and cnn["best_ratio"] == 2.0
     assert "a matmul" in cnn["ours_graphed_error"]
+    assert (mlp["ours_kernels_per_step"], mlp["torch_kernels_per_step"]) == (120.0, 40.0)
+    tiny = next(r for r in rows if r["workload"] == "tiny")
+    assert tiny["kernels_error"] == "RuntimeError: no profiler here" and "ours_ms" in tiny
     cpu = list(gpu_check.bench_rows("cpu", names=names))
     assert len(cpu) == 10 and not any("torch_graphed_ms" in r for r in cpu)  # no graphs on a CPU
+
+
+def test_kernels_are_the_device_events_that_are_not_copies_or_sets():
+    from types import SimpleNamespace as Event
+
+    from torch.autograd import DeviceType
+
+    events = [
+        Event(name="void gemmSN_TN_kernel<float>", device_type=DeviceType.CUDA),
+        Event(name="cupy_multiply__float32_float32_float32", device_type=DeviceType.CUDA),
+        Event(name="Memcpy HtoD (Pageable -> Device)", device_type=DeviceType.CUDA),
+        Event(name="Memset (Device)", device_type=DeviceType.CUDA),
+        Event(name="cudaLaunchKernel", device_type=DeviceType.CPU),  # the launch, not the kernel
+        Event(name="aten::mm", device_type=DeviceType.CPU),
+    ]
+    assert gpu_check.count_kernels(events) == 2
+
+
+def test_a_cpu_only_profile_counts_no_kernels():
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        torch.ones(8, 8) @ torch.ones(8, 8)
+    assert len(prof.events()) > 0 and gpu_check.count_kernels(prof.events()) == 0
 
 
 @pytest.mark.slow
