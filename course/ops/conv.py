@@ -78,18 +78,21 @@ class Conv2d(Function):
         self.x_nhwc, self.w_mat = x_nhwc, w_mat
         self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
 
+        slices = self._chunks(xp, out.dtype.itemsize)
+        # One chunk (a small batch, or CuPy): keep its im2col matrix for the backward, as
+        # small batches have memory to spare. Several: each is dropped as soon as it is used
+        # and made again in the backward, so no more than the pool's chunks are alive at once.
+        keep = len(slices) == 1
+
         def chunk(s):
             rows = out[s.start * ho * wo : s.stop * ho * wo]
             cols = self._cols(s)
             xp.matmul(cols, w_t, out=rows)
             if bias is not None:
                 rows.reshape(s.stop - s.start, -1)[...] += bias
-            return cols
+            return cols if keep else None
 
-        parts = map_chunks(chunk, self._chunks(xp, out.dtype.itemsize))
-        # One chunk (a small batch, or CuPy): keep its im2col matrix for the backward, as
-        # small batches have memory to spare. Several: each is made again in the backward.
-        self.cols = parts[0] if len(parts) == 1 else None
+        self.cols = map_chunks(chunk, slices)[0]
         return out.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
 
     def _chunks(self, xp, itemsize):
