@@ -1,4 +1,4 @@
-"""Batch chunks on a small thread pool: how the CPU runs the memory-bound passes of conv and pool.
+"""Batch chunks on a small thread pool: how the CPU runs conv, pooling and ReLU on large batches.
 
 A convolution's im2col matrix, its GEMM output and its gradient are each several times the size of
 the batch's activations; for a batch of 256 they are tens of MB, far past any cache, so every pass
@@ -43,7 +43,7 @@ MAX_WORKERS: int | None = None
 # GEMM. `course bench cnn` steps, ours / torch, interleaved A/B on a 2-core AMD EPYC VM (32 MiB
 # L3 reported, 4 MiB chunks, 2026-12-06), floors of 12, 16 and 40 MiB: batch 64 1.35, 1.32,
 # 1.33 (nothing chunked: the second conv is 8.8 MB); batch 128 1.49, 1.70, 1.81; batch 256 with
-# 8 and 40 MiB 1.34 and 1.81; batch 512 1.31-1.37 chunked against 1.86-1.94 before chunks.
+# 8 and 40 MiB 1.34 and 1.81; batch 512 1.16-1.18 chunked against 2.00 before chunks.
 POOL_MIN_BYTES = 12 << 20
 # Stop OpenBLAS's spinning idle threads before the pool works (see SingleThreadedBlas): on the
 # 2-core AMD EPYC VM, 8-20 % less time per CNN step at batch 64 and 512, in three A/B runs.
