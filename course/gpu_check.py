@@ -244,6 +244,21 @@ def kernels_per_step(step: Callable[[], object], steps: int = 3) -> float:
     return count_kernels(prof.events()) / steps
 
 
+def _kernel_counts(name: str, device: str, scale: int) -> dict:
+    """Kernels per eager step of ours and of torch, on a fresh pair; or why they were not
+    counted (the row keeps its timings either way)."""
+    from course.bench import workloads as W
+
+    try:
+        pair = W.TRAINING[name](device=device, scale=scale)
+        return {
+            "ours_kernels_per_step": kernels_per_step(pair.ours),
+            "torch_kernels_per_step": kernels_per_step(pair.torch),
+        }
+    except Exception as e:  # noqa: BLE001
+        return {"kernels_error": f"{type(e).__name__}: {e}"[:500]}
+
+
 def count_kernels(events) -> int:
     """How many of the profiler's ``events`` are kernels run on a CUDA device: events on the
     device whose name is not a memory copy or set (CUPTI names those "Memcpy ..." and
@@ -276,12 +291,8 @@ def bench_rows(device: str, scales=SCALES, names=None, repeat: int = REPEAT) -> 
                     row.update(_timed_graphed(name, device, scale, repeat))
                 except Exception as e:  # noqa: BLE001 - eager numbers stay
                     row["graphed_error"] = f"{type(e).__name__}: {e}"
-                try:  # after the timings: the profiler's tracing must not touch them
-                    pair = W.TRAINING[name](device=device, scale=scale)
-                    row["ours_kernels_per_step"] = kernels_per_step(pair.ours)
-                    row["torch_kernels_per_step"] = kernels_per_step(pair.torch)
-                except Exception as e:  # noqa: BLE001 - the timings stay
-                    row["kernels_error"] = f"{type(e).__name__}: {e}"[:500]
+                if scale == min(scales):  # the same ops at every batch size: counted once
+                    row.update(_kernel_counts(name, device, scale))  # after the timings
         except Exception as e:  # noqa: BLE001 - record it and go on
             row["error"] = f"{type(e).__name__}: {e}"
         yield with_best(row)

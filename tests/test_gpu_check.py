@@ -245,6 +245,7 @@ def test_bench_rows_cover_every_workload_at_both_scales_and_record_errors(monkey
     assert (mlp["ours_kernels_per_step"], mlp["torch_kernels_per_step"]) == (120.0, 40.0)
     tiny = next(r for r in rows if r["workload"] == "tiny")
     assert tiny["kernels_error"] == "RuntimeError: no profiler here" and "ours_ms" in tiny
+    assert not any("kernels" in key for r in rows if r["scale"] == 16 for key in r)  # once
     cpu = list(gpu_check.bench_rows("cpu", names=names))
     assert len(cpu) == 10 and not any("torch_graphed_ms" in r for r in cpu)  # no graphs on a CPU
 
