@@ -372,8 +372,9 @@ class MaxPool2d(Function):
         self.xf, self.out, self.extra = xf, out, extra
         self.geometry = (kernel, stride, padding, ho, wo, perm, inverse, axes)
 
+        # the windows tile the input exactly: no padding, no overlap, nothing left out
         tiled = stride == (kh, kw) and not any(padding) and not any(extra)
-        tiled = tiled and (xf.shape[axes[0]], xf.shape[axes[1]]) == (ho * kh, wo * kw)
+        tiled = self.tiled = tiled and (xf.shape[axes[0]], xf.shape[axes[1]]) == (ho * kh, wo * kw)
 
         def chunk(s):
             buf, o = self._buf(s), out[s]
@@ -412,14 +413,12 @@ class MaxPool2d(Function):
         gx = xp.empty(self.xf.shape, dtype=grad.dtype)  # C order in the frame
         overlapping = stride[0] < kh or stride[1] < kw
         plain = not any(padding) and not any(self.extra)
-        covered = plain and stride == (kh, kw)
-        covered = covered and (self.xf.shape[axes[0]], self.xf.shape[axes[1]]) == (ho * kh, wo * kw)
 
         def chunk(s):
             buf, out, g = self._buf(s), self.out[s], xp.ascontiguousarray(gf[s])
             if plain:  # write straight into the result; zeros only where no window reaches
                 gbuf = gx[s]
-                if not covered:
+                if not self.tiled:  # some elements no window writes, or overlaps that add up
                     gbuf[...] = 0
             else:
                 gbuf = xp.zeros(buf.shape, dtype=grad.dtype)
@@ -486,10 +485,10 @@ def _max_backward_disjoint(buf, out, g, gbuf, kernel, stride, axes):
 
 
 def _max_backward_overlapping(buf, out, g, gbuf, kernel, stride, axes):
-    """Overlapping windows add up; ``left`` holds what no earlier offset has claimed yet."""
+    """Overlapping windows add up into ``gbuf`` (zeros on entry); ``left`` holds what no earlier
+    offset has claimed yet."""
     xp = get_array_module(buf)
     (kh, kw), (ho, wo) = kernel, (out.shape[axes[0]], out.shape[axes[1]])
-    gbuf[...] = 0
     left = xp.array(g, dtype=gbuf.dtype)  # a C-order copy, overwritten below
     hit = xp.empty(out.shape, dtype=bool)
     share = xp.empty_like(left)
