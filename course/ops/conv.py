@@ -2,7 +2,8 @@
 
 Layout: tensors are NCHW, as in PyTorch, but convolution works channels-last inside. The
 input is padded into an NHWC buffer, its patches are copied once into a matrix of rows
-(n, y, x) and columns (ky, kx, c), and one GEMM with the weight gives the output as an
+(n, y, x) and columns (ky, kx, c) (and a column of ones: the bias is the weight's last row,
+so the GEMM adds it), and one GEMM with the weight gives the output as an
 (N*Ho*Wo, Cout) matrix, i.e. NHWC memory. We hand that back as an NCHW-shaped *view*
 (no transpose copy); elementwise ops and pooling keep that memory order, so the next
 convolution reads its input channels-last for free.
@@ -71,11 +72,12 @@ class Conv2d(Function):
         wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
         x_nhwc = x.transpose(0, 2, 3, 1)  # free when x came from a previous conv
         w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
-        w_t = w_mat.T
         out = xp.empty((n * ho * wo, cout), dtype=xp.result_type(x.dtype, w.dtype))
-        # b added to rows of ho*wo*cout values: long inner loops, not cout
-        bias = None if b is None else xp.tile(b, ho * wo).astype(out.dtype, copy=False)
-        self.x_nhwc, self.w_mat = x_nhwc, w_mat
+        # The bias as one more row of the weight, against a column of ones in the im2col
+        # matrix: the GEMM adds it (no pass over the output), and the backward's weight GEMM
+        # sums the bias gradient in its last row (no GEMV).
+        w_t = w_mat.T if b is None else xp.concatenate([w_mat.T, b.reshape(1, cout)])
+        self.x_nhwc, self.w_mat, self.bias = x_nhwc, w_mat, b is not None
         self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
 
         slices = self._chunks(xp, out.dtype.itemsize)
@@ -88,8 +90,6 @@ class Conv2d(Function):
             rows = out[s.start * ho * wo : s.stop * ho * wo]
             cols = self._cols(s)
             xp.matmul(cols, w_t, out=rows)
-            if bias is not None:
-                rows.reshape(s.stop - s.start, -1)[...] += bias
             return cols if keep else None
 
         self.cols = map_chunks(chunk, slices)[0]
@@ -101,7 +101,8 @@ class Conv2d(Function):
         return chunks(n, ho * wo * (kh * kw * c + cout) * itemsize, xp)
 
     def _cols(self, s):
-        """The im2col matrix of the samples ``s`` (rows (n, y, x), columns (ky, kx, c))."""
+        """The im2col matrix of the samples ``s`` (rows (n, y, x), columns (ky, kx, c), then
+        a column of ones if there is a bias)."""
         xp = get_array_module(self.x_nhwc)
         x_shape, w_shape, ho, wo, stride, (py, px), dilation = self.geometry
         xs = self.x_nhwc[s]
@@ -111,7 +112,7 @@ class Conv2d(Function):
             buf[:, py : py + h, px : px + wd] = xs
         else:
             buf = xs
-        return _im2col(buf, w_shape[2:], ho, wo, stride, dilation)
+        return _im2col(buf, w_shape[2:], ho, wo, stride, dilation, self.bias)
 
     def _cols_of(self, s):
         """The im2col matrix of chunk ``s``: the one the forward kept, or made again."""
@@ -139,8 +140,8 @@ class Conv2d(Function):
             gs = grad[s].transpose(0, 2, 3, 1)  # free for NHWC-ordered grads
             g = gs.reshape(-1, cout)
             # cols.T @ g, not g.T @ cols: OpenBLAS is faster with the long dim as the inner one
-            gw = self._cols_of(s).T @ g if need[1] else None
-            gb = xp.ones(g.shape[0], dtype=g.dtype) @ g if want_b else None  # GEMV: fast
+            # with a bias, the last row is the bias gradient (the column of ones)
+            gw = self._cols_of(s).T @ g if need[1] or want_b else None
             if need[0]:
                 m = s.stop - s.start
                 gbuf = xp.zeros((m, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
@@ -153,20 +154,22 @@ class Conv2d(Function):
                         _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
                 gxs = gbuf[:, py : py + h, px : px + wd]
                 if not many:
-                    return gw, gb, gxs  # the one chunk's buffer is the gradient: no copy
+                    return gw, gxs  # the one chunk's buffer is the gradient: no copy
                 gx[s] = gxs
-            return gw, gb, None
+            return gw, None
 
         parts = map_chunks(chunk, slices)
         if not many and need[0]:
-            gx = parts[0][2]
-        gw = _sum_in_order([p[0] for p in parts]) if need[1] else None
-        if gw is not None:
-            gw = gw.reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
+            gx = parts[0][1]
+        gw = gb = None
+        if need[1] or want_b:
+            gw_b = _sum_in_order([p[0] for p in parts])
+        if need[1]:
+            gw = gw_b[: kh * kw * c].reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
+        if want_b:
+            gb = gw_b[-1].copy()
         gx_out = gx.transpose(0, 3, 1, 2) if need[0] else None
-        if len(need) == 2:
-            return gx_out, gw
-        return gx_out, gw, _sum_in_order([p[1] for p in parts]) if want_b else None
+        return (gx_out, gw) if len(need) == 2 else (gx_out, gw, gb)
 
 
 def _sum_in_order(parts):
@@ -277,11 +280,13 @@ def _col2im_stride1(gbuf, g, w_k, kernel, dilation):
         flat[:, start : start + length] += dcols[k, :, :length]
 
 
-def _im2col(buf, kernel, ho, wo, stride, dilation):
-    """Patches of an NHWC buffer as a matrix: rows (n, y, x), columns (ky, kx, c)."""
+def _im2col(buf, kernel, ho, wo, stride, dilation, ones=False):
+    """Patches of an NHWC buffer as a matrix: rows (n, y, x), columns (ky, kx, c), and with
+    ``ones`` one more column of ones (for the bias)."""
     xp = get_array_module(buf)
     n, _, _, c = buf.shape
     (kh, kw), (dy, dx) = kernel, dilation
+    k = kh * kw * c
     if c >= 8 and hasattr(xp.lib.stride_tricks, "sliding_window_view"):
         # One copy of a strided window view; with few channels the copy's inner loop
         # would be too short, so small c takes the loop over kernel offsets below.
@@ -289,16 +294,24 @@ def _im2col(buf, kernel, ho, wo, stride, dilation):
         win = xp.lib.stride_tricks.sliding_window_view(buf, span, axis=(1, 2))
         win = win[:, : stride[0] * (ho - 1) + 1 : stride[0], : stride[1] * (wo - 1) + 1 : stride[1]]
         win = win[..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
-        return xp.ascontiguousarray(win).reshape(n * ho * wo, kh * kw * c)
+        if not ones:
+            return xp.ascontiguousarray(win).reshape(n * ho * wo, k)
+        cols = xp.empty((n * ho * wo, k + 1), dtype=buf.dtype)
+        cols[:, k] = 1
+        cols[:, :k].reshape(win.shape)[...] = win  # a view: rows of k + 1 split as win's dims
+        return cols
     # Few channels: fill the transposed matrix (ky, kx, c) x (n, y, x), whose rows are
     # contiguous copies of whole windows, and hand back its transpose (a free view that
     # BLAS reads as well as a row-major matrix).
-    cols_t = xp.empty((kh, kw, c, n, ho, wo), dtype=buf.dtype)
+    cols_t = xp.empty((k + ones, n * ho * wo), dtype=buf.dtype)
+    by_offset = cols_t[:k].reshape(kh, kw, c, n, ho, wo)
     for i in range(kh):
         for j in range(kw):
             win = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
-            cols_t[i, j] = win.transpose(3, 0, 1, 2)
-    return cols_t.reshape(kh * kw * c, n * ho * wo).T
+            by_offset[i, j] = win.transpose(3, 0, 1, 2)
+    if ones:
+        cols_t[k] = 1
+    return cols_t.T
 
 
 def _frame(x):

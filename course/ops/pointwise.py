@@ -110,7 +110,7 @@ class Relu(Function):
     def forward(self, x):
         xp = get_array_module(x)
         out = self.out = xp.empty_like(x)  # x's memory order: NHWC stays NHWC
-        map_chunks(lambda s: xp.maximum(x[s], 0, out=out[s]), split(x))
+        map_chunks(lambda s: _max_zero(x[s], out[s]), split(x))
         return out
 
     def backward(self, grad):
@@ -118,6 +118,37 @@ class Relu(Function):
         gx = xp.empty_like(grad)
         map_chunks(lambda s: xp.multiply(grad[s], out[s] > 0, out=gx[s]), split(grad, 3))
         return gx
+
+
+_ZERO_ROW = 4096
+
+
+def _max_zero(x, out):
+    """out = max(x, 0), for ``out`` laid out as ``x``.
+
+    NumPy 2.4's maximum against a scalar runs a slow loop: 3x its maximum of two arrays
+    (295 against 110 us for 3.2 MB of float32, 2-core AMD EPYC). So the memory of x is taken
+    as rows, and their maximum with one row of zeros takes the fast loop.
+    """
+    xp = get_array_module(x)
+    flat, flat_out = _memory(x), _memory(out)
+    if xp is not np or flat is None or flat_out is None or flat.size < _ZERO_ROW:
+        return xp.maximum(x, 0, out=out)
+    body = flat.size - flat.size % _ZERO_ROW
+    zeros = np.zeros(_ZERO_ROW, dtype=out.dtype)
+    rows, rows_out = (a[:body].reshape(-1, _ZERO_ROW) for a in (flat, flat_out))
+    np.maximum(rows, zeros, out=rows_out)
+    np.maximum(flat[body:], 0, out=flat_out[body:])
+    return out
+
+
+def _memory(a):
+    """``a`` as a 1-D view in its memory order, or None if it is not one dense block."""
+    order = sorted(range(a.ndim), key=lambda d: -max(a.strides[d], -a.strides[d]))
+    dense = a.transpose(order)
+    if not dense.flags.c_contiguous:
+        return None
+    return dense.reshape(-1)
 
 
 def relu(x: Tensor) -> Tensor:

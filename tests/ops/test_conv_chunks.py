@@ -231,6 +231,35 @@ def test_chunked_relu_matches_torch_and_keeps_the_memory_order(chunk_of, channel
     assert float(scalar.grad.numpy()) == 0.0
 
 
+@pytest.mark.parametrize("layout", ["C order", "NHWC memory", "strided view"])
+def test_relu_of_a_large_tensor_matches_torch_in_every_layout(layout):
+    # Large enough for relu's rows-of-zeros path (and a tail that is not a whole row); a
+    # view that is not one dense block takes NumPy's plain maximum.
+    rng = np.random.default_rng(6)
+    data = rng.standard_normal((7, 16, 13, 11)).astype(np.float32)
+    data[1, 2, 3] = np.nan  # NaN stays NaN, as torch
+    if layout == "NHWC memory":
+        data = np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    elif layout == "strided view":
+        data = data[:, ::2]
+    out = F.relu(course.from_numpy(data)).numpy()
+    np.testing.assert_array_equal(out, torch.relu(torch.tensor(np.ascontiguousarray(data))))
+    assert out.strides == data.strides or layout == "strided view"
+
+
+def test_a_frozen_conv_weight_still_gets_its_bias_gradient():
+    # The bias gradient is the last row of the weight GEMM (a column of ones in im2col), so it
+    # must come out when only the bias wants a gradient.
+    rng = np.random.default_rng(8)
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in ((3, 2, 6, 6), (4, 2, 3, 3), 4))
+    ws, bs = course.tensor(w), course.tensor(b, requires_grad=True)
+    F.conv2d(course.tensor(x), ws, bs, padding=1).sum().backward()
+    bt = torch.tensor(b, requires_grad=True)
+    torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), bt, padding=1).sum().backward()
+    assert ws.grad is None
+    np.testing.assert_allclose(bs.grad.numpy(), bt.grad.numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_chunks_run_inline_where_no_thread_can_start(monkeypatch, chunk_of):
     def refuse(workers):
         raise RuntimeError("can't start new thread")
