@@ -90,12 +90,17 @@ def chunks(n: int, per_sample_bytes: int, xp=np, min_bytes: int | None = None) -
 
 
 def split(a, arrays: int = 2) -> list:
-    """Chunks along the first axis of ``a`` for an elementwise pass that touches ``arrays``
-    arrays of its size (in and out: 2); one index, ``...``, when the pass is under
-    ELEMENTWISE_MIN_BYTES, ``a`` is 0-d, or not a NumPy array."""
-    if getattr(a, "ndim", 0) == 0 or len(a) == 0:
+    """Chunks of ``a`` for an elementwise pass that touches ``arrays`` arrays of its size (in
+    and out: 2): indices along its outermost axis in memory (axis 0 in C order, the height of
+    an HWNC tensor), so each chunk is one block of memory. One index, ``...``, when the pass
+    is under ELEMENTWISE_MIN_BYTES, ``a`` is 0-d or empty, or not a NumPy array."""
+    if getattr(a, "ndim", 0) == 0 or a.size == 0:
         return [Ellipsis]
-    return chunks(len(a), arrays * a[0].nbytes, get_array_module(a), ELEMENTWISE_MIN_BYTES)
+    axis = max(range(a.ndim), key=lambda d: abs(a.strides[d]) if a.shape[d] > 1 else -1)
+    n, lead = a.shape[axis], (slice(None),) * axis
+    per_item = arrays * (a.size // n) * a.itemsize
+    pieces = chunks(n, per_item, get_array_module(a), ELEMENTWISE_MIN_BYTES)
+    return [Ellipsis] if len(pieces) == 1 else [(*lead, s) for s in pieces]
 
 
 def _blas():

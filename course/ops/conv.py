@@ -8,12 +8,18 @@ so the GEMM adds it), and one GEMM with the weight gives the output as an
 (no transpose copy); elementwise ops and pooling keep that memory order, so the next
 convolution reads its input channels-last for free.
 
+A first layer (fewer than 8 input channels) on a batch small enough for one piece puts the
+batch inside each pixel instead, HWNC: one pixel of every image is one contiguous run of
+N*Cout values, so the pooling that follows reads and writes its windows in long runs. Pooling
+hands HWNC input back as NHWC, which the next convolution reads fastest.
+
 Each `Function` is followed by its checked lowercase wrapper (``conv2d``, ``max_pool2d``,
 ``avg_pool2d``), which ``course.functional`` re-exports.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from course.autograd import Function, Tensor, constant
@@ -70,14 +76,13 @@ class Conv2d(Function):
         cout, _, kh, kw = w.shape
         ho = out_size(h, kh, stride[0], padding[0], dilation[0])
         wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
-        x_nhwc = x.transpose(0, 2, 3, 1)  # free when x came from a previous conv
         w_mat = w.transpose(0, 2, 3, 1).reshape(cout, -1)  # (Cout, ky*kx*c): a small copy
         out = xp.empty((n * ho * wo, cout), dtype=xp.result_type(x.dtype, w.dtype))
         # The bias as one more row of the weight, against a column of ones in the im2col
         # matrix: the GEMM adds it (no pass over the output), and the backward's weight GEMM
         # sums the bias gradient in its last row (no GEMV).
         w_t = w_mat.T if b is None else xp.concatenate([w_mat.T, b.reshape(1, cout)])
-        self.x_nhwc, self.w_mat, self.bias = x_nhwc, w_mat, b is not None
+        self.w_mat, self.bias = w_mat, b is not None
         self.geometry = (x.shape, w.shape, ho, wo, stride, padding, dilation)
 
         slices = self._chunks(xp, out.dtype.itemsize)
@@ -85,6 +90,17 @@ class Conv2d(Function):
         # small batches have memory to spare. Several: each is dropped as soon as it is used
         # and made again in the backward, so no more than the pool's chunks are alive at once.
         keep = len(slices) == 1
+        # One chunk of an input with few channels (a first layer, on images): batch inside
+        # each pixel, HWNC, where a pixel of every image is one contiguous run of N*Cout values.
+        # The pooling that usually follows reads and writes its windows in runs that long, and
+        # im2col copies runs of a whole row of pixels. With more channels im2col reads HWNC
+        # slowly (2.5x NHWC at 16), so the output is NHWC.
+        self.hwnc = keep and c < _FEW_CHANNELS
+        self.x_f = x.transpose((2, 3, 0, 1) if self.hwnc else (0, 2, 3, 1))  # often free
+        if self.hwnc:
+            self.cols = self._cols(slice(None))
+            xp.matmul(self.cols, w_t, out=out)
+            return out.reshape(ho, wo, n, cout).transpose(2, 3, 0, 1)
 
         def chunk(s):
             rows = out[s.start * ho * wo : s.stop * ho * wo]
@@ -101,18 +117,22 @@ class Conv2d(Function):
         return chunks(n, ho * wo * (kh * kw * c + cout) * itemsize, xp)
 
     def _cols(self, s):
-        """The im2col matrix of the samples ``s`` (rows (n, y, x), columns (ky, kx, c), then
-        a column of ones if there is a bias)."""
-        xp = get_array_module(self.x_nhwc)
-        x_shape, w_shape, ho, wo, stride, (py, px), dilation = self.geometry
-        xs = self.x_nhwc[s]
-        if py or px:
-            b, h, wd, c = xs.shape
-            buf = xp.zeros((b, h + 2 * py, wd + 2 * px, c), dtype=xs.dtype)
-            buf[:, py : py + h, px : px + wd] = xs
+        """The im2col matrix of the samples ``s``: rows (n, y, x), or (y, x, n) in HWNC;
+        columns (ky, kx, c), then a column of ones if there is a bias."""
+        xp = get_array_module(self.x_f)
+        x_shape, w_shape, ho, wo, stride, padding, dilation = self.geometry
+        axes = (0, 1) if self.hwnc else (1, 2)
+        xs = self.x_f if self.hwnc else self.x_f[s]
+        if any(padding):
+            shape, inner = list(xs.shape), [slice(None)] * 4
+            for ax, p in zip(axes, padding):
+                shape[ax] += 2 * p
+                inner[ax] = slice(p, p + xs.shape[ax])
+            buf = xp.zeros(shape, dtype=xs.dtype)
+            buf[tuple(inner)] = xs
         else:
             buf = xs
-        return _im2col(buf, w_shape[2:], ho, wo, stride, dilation, self.bias)
+        return _im2col(buf, w_shape[2:], ho, wo, stride, dilation, self.bias, axes)
 
     def _cols_of(self, s):
         """The im2col matrix of chunk ``s``: the one the forward kept, or made again."""
@@ -120,7 +140,7 @@ class Conv2d(Function):
 
     def backward(self, grad):
         xp = get_array_module(grad)
-        x_shape, w_shape, ho, wo, stride, (py, px), (dy, dx) = self.geometry
+        x_shape, w_shape, ho, wo, stride, (py, px), dilation = self.geometry
         n, c, h, wd = x_shape
         cout, _, kh, kw = w_shape
         need = self.needs_grad
@@ -135,24 +155,27 @@ class Conv2d(Function):
             # d(cols) as one batched GEMM laid out (offset, rows, c), so that col2im adds
             # whole contiguous rows of each kernel offset into the padded gradient.
             w_k = xp.ascontiguousarray(self.w_mat.reshape(cout, kh * kw, c).transpose(1, 0, 2))
+        # the layout's (output gradient, padded input gradient) order of (n, c, y, x)
+        frame, shape = (
+            ((2, 3, 0, 1), (h + 2 * py, wd + 2 * px, n, c))
+            if self.hwnc
+            else ((0, 2, 3, 1), (n, h + 2 * py, wd + 2 * px, c))
+        )
+        axes = (0, 1) if self.hwnc else (1, 2)
 
         def chunk(s):
-            gs = grad[s].transpose(0, 2, 3, 1)  # free for NHWC-ordered grads
-            g = gs.reshape(-1, cout)
+            g4 = (grad if self.hwnc else grad[s]).transpose(frame)  # free in the same layout
+            g = g4.reshape(-1, cout)
             # cols.T @ g, not g.T @ cols: OpenBLAS is faster with the long dim as the inner one
             # with a bias, the last row is the bias gradient (the column of ones)
             gw = self._cols_of(s).T @ g if need[1] or want_b else None
             if need[0]:
-                m = s.stop - s.start
-                gbuf = xp.zeros((m, h + 2 * py, wd + 2 * px, c), dtype=grad.dtype)
-                if stride == (1, 1):
-                    _col2im_stride1(gbuf, g.reshape(m, ho, wo, cout), w_k, (kh, kw), (dy, dx))
-                else:
-                    dcols = xp.matmul(g, w_k).reshape(kh * kw, m, ho, wo, c)
-                    for k in range(kh * kw):
-                        i, j = divmod(k, kw)
-                        _window(gbuf, i * dy, j * dx, ho, wo, stride, (1, 2))[...] += dcols[k]
-                gxs = gbuf[:, py : py + h, px : px + wd]
+                rows = shape if self.hwnc else (s.stop - s.start, *shape[1:])
+                gbuf = xp.zeros(rows, dtype=grad.dtype)
+                _col2im(gbuf, g.reshape(g4.shape), w_k, (kh, kw), stride, dilation, axes)
+                inner = [slice(None)] * 4
+                inner[axes[0]], inner[axes[1]] = slice(py, py + h), slice(px, px + wd)
+                gxs = gbuf[tuple(inner)]
                 if not many:
                     return gw, gxs  # the one chunk's buffer is the gradient: no copy
                 gx[s] = gxs
@@ -168,7 +191,8 @@ class Conv2d(Function):
             gw = gw_b[: kh * kw * c].reshape(kh, kw, c, cout).transpose(3, 2, 0, 1).copy()
         if want_b:
             gb = gw_b[-1].copy()
-        gx_out = gx.transpose(0, 3, 1, 2) if need[0] else None
+        inverse = (2, 3, 0, 1) if self.hwnc else (0, 3, 1, 2)
+        gx_out = gx.transpose(inverse) if need[0] else None
         return (gx_out, gw) if len(need) == 2 else (gx_out, gw, gb)
 
 
@@ -255,70 +279,99 @@ def _pad_bottom_right(x: Tensor, extra: tuple[int, int]) -> Tensor:
     return x
 
 
-def _col2im_stride1(gbuf, g, w_k, kernel, dilation):
-    """Add d(cols) = g @ w_k into the padded NHWC gradient ``gbuf``, for stride 1.
-
-    g is laid on the padded width (zeros in the extra columns), so output pixel (y, x) and
-    input pixel (y + i*dy, x + j*dx) sit at a fixed flat distance: each kernel offset adds one
-    long contiguous run per image instead of a strided window with short inner loops.
-    """
+def _col2im(gbuf, g, w_k, kernel, stride, dilation, axes):
+    """Add d(cols) = g @ w_k into the padded input gradient ``gbuf`` (NHWC, or HWNC with axes
+    (0, 1)); g is the output gradient in the same layout."""
     xp = get_array_module(gbuf)
-    n, hp, wp, c = gbuf.shape
-    _, ho, wo, cout = g.shape
-    (kh, kw), (dy, dx) = kernel, dilation
-    if wp != wo:
-        gp = xp.zeros((n, ho, wp, cout), dtype=g.dtype)
-        gp[:, :, :wo] = g
-    else:
-        gp = g
-    dcols = xp.matmul(gp.reshape(-1, cout), w_k).reshape(kh * kw, n, ho * wp * c)
-    flat = gbuf.reshape(n, hp * wp * c)
-    length = ((ho - 1) * wp + wo) * c  # the last row's padding columns would run past the end
+    (kh, kw), (dy, dx), c = kernel, dilation, gbuf.shape[-1]
+    if stride == (1, 1):
+        _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes)
+        return
+    ho, wo = g.shape[axes[0]], g.shape[axes[1]]
+    dcols = xp.matmul(g.reshape(-1, g.shape[-1]), w_k).reshape((kh * kw,) + g.shape[:-1] + (c,))
     for k in range(kh * kw):
         i, j = divmod(k, kw)
-        start = (i * dy * wp + j * dx) * c
-        flat[:, start : start + length] += dcols[k, :, :length]
+        _window(gbuf, i * dy, j * dx, ho, wo, stride, axes)[...] += dcols[k]
 
 
-def _im2col(buf, kernel, ho, wo, stride, dilation, ones=False):
+def _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes):
+    """col2im for stride 1. g is laid on the padded width (zeros in the extra columns), so
+    output pixel (y, x) and input pixel (y + i*dy, x + j*dx) sit at a fixed flat distance:
+    each kernel offset adds one long contiguous run per image (per batch, in HWNC) instead of
+    a strided window with short inner loops.
+    """
+    xp = get_array_module(gbuf)
+    a = axes[0]
+    lead = gbuf.shape[:a]  # (n,) in NHWC, () in HWNC
+    hp, wp = gbuf.shape[a], gbuf.shape[a + 1]
+    pixel = math.prod(gbuf.shape[a + 2 :])  # values per pixel: c, or n*c in HWNC
+    ho, wo, cout = g.shape[a], g.shape[a + 1], g.shape[-1]
+    (kh, kw), (dy, dx) = kernel, dilation
+    if wp != wo:
+        shape = list(g.shape)
+        shape[a + 1] = wp
+        gp = xp.zeros(shape, dtype=g.dtype)
+        gp[(slice(None),) * (a + 1) + (slice(0, wo),)] = g
+    else:
+        gp = g
+    dcols = xp.matmul(gp.reshape(-1, cout), w_k).reshape((kh * kw,) + lead + (ho * wp * pixel,))
+    flat = gbuf.reshape(lead + (hp * wp * pixel,))
+    length = ((ho - 1) * wp + wo) * pixel  # the last row's padding columns would run past the end
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        start = (i * dy * wp + j * dx) * pixel
+        flat[..., start : start + length] += dcols[k, ..., :length]
+
+
+_FEW_CHANNELS = 8  # below this, im2col copies by kernel offset (see _im2col)
+
+
+def _im2col(buf, kernel, ho, wo, stride, dilation, ones=False, axes=(1, 2)):
     """Patches of an NHWC buffer as a matrix: rows (n, y, x), columns (ky, kx, c), and with
-    ``ones`` one more column of ones (for the bias)."""
+    ``ones`` one more column of ones (for the bias). With axes (0, 1) the buffer is HWNC and
+    the rows (y, x, n)."""
     xp = get_array_module(buf)
-    n, _, _, c = buf.shape
+    c = buf.shape[-1]
     (kh, kw), (dy, dx) = kernel, dilation
     k = kh * kw * c
-    if c >= 8 and hasattr(xp.lib.stride_tricks, "sliding_window_view"):
+    rows = buf.size // (buf.shape[axes[0]] * buf.shape[axes[1]] * c) * ho * wo
+    if c >= _FEW_CHANNELS and hasattr(xp.lib.stride_tricks, "sliding_window_view"):
         # One copy of a strided window view; with few channels the copy's inner loop
         # would be too short, so small c takes the loop over kernel offsets below.
         span = (dy * (kh - 1) + 1, dx * (kw - 1) + 1)
-        win = xp.lib.stride_tricks.sliding_window_view(buf, span, axis=(1, 2))
-        win = win[:, : stride[0] * (ho - 1) + 1 : stride[0], : stride[1] * (wo - 1) + 1 : stride[1]]
-        win = win[..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
+        win = xp.lib.stride_tricks.sliding_window_view(buf, span, axis=axes)
+        index = [slice(None)] * 4
+        for ax, step, n_out in zip(axes, stride, (ho, wo)):
+            index[ax] = slice(None, step * (n_out - 1) + 1, step)
+        win = win[tuple(index)][..., ::dy, ::dx].transpose(0, 1, 2, 4, 5, 3)
         if not ones:
-            return xp.ascontiguousarray(win).reshape(n * ho * wo, k)
-        cols = xp.empty((n * ho * wo, k + 1), dtype=buf.dtype)
+            return xp.ascontiguousarray(win).reshape(rows, k)
+        cols = xp.empty((rows, k + 1), dtype=buf.dtype)
         cols[:, k] = 1
         cols[:, :k].reshape(win.shape)[...] = win  # a view: rows of k + 1 split as win's dims
         return cols
-    # Few channels: fill the transposed matrix (ky, kx, c) x (n, y, x), whose rows are
-    # contiguous copies of whole windows, and hand back its transpose (a free view that
-    # BLAS reads as well as a row-major matrix).
-    cols_t = xp.empty((k + ones, n * ho * wo), dtype=buf.dtype)
-    by_offset = cols_t[:k].reshape(kh, kw, c, n, ho, wo)
+    # Few channels: fill the transposed matrix (ky, kx, c) x rows, whose rows are contiguous
+    # copies of whole windows (whole rows of pixels in HWNC), and hand back its transpose (a
+    # free view that BLAS reads as well as a row-major matrix).
+    cols_t = xp.empty((k + ones, rows), dtype=buf.dtype)
     for i in range(kh):
         for j in range(kw):
-            win = _window(buf, i * dy, j * dx, ho, wo, stride, (1, 2))
-            by_offset[i, j] = win.transpose(3, 0, 1, 2)
+            win = _window(buf, i * dy, j * dx, ho, wo, stride, axes)
+            by_c = cols_t[(i * kw + j) * c : (i * kw + j + 1) * c]
+            by_c.reshape((c,) + win.shape[:3])[...] = win.transpose(3, 0, 1, 2)
     if ones:
         cols_t[k] = 1
     return cols_t.T
 
 
 def _frame(x):
-    """(permutation, spatial axes) of the layout to work in: NHWC when x's memory is
-    channels-last (after a conv), so every window view reads runs of contiguous channels."""
-    if x.transpose(0, 2, 3, 1).flags.c_contiguous and not x.flags.c_contiguous:
-        return (0, 2, 3, 1), (0, 3, 1, 2), (1, 2)
+    """(permutation, its inverse, spatial axes) of the layout to work in, the one x's memory
+    has: NHWC or HWNC after a conv, so every window view reads runs of contiguous channels
+    (of the whole batch's, in HWNC); NCHW otherwise."""
+    if not x.flags.c_contiguous:
+        for perm, axes in (((0, 2, 3, 1), (1, 2)), ((2, 3, 0, 1), (0, 1))):
+            if x.transpose(perm).flags.c_contiguous:
+                return perm, tuple(perm.index(d) for d in range(4)), axes
     return (0, 1, 2, 3), (0, 1, 2, 3), (2, 3)
 
 
@@ -363,8 +416,9 @@ def _pool(fn, name, x, kernel_size, stride, padding, ceil_mode=False) -> Tensor:
 class MaxPool2d(Function):
     """out = max over each window; the gradient goes to the first maximum, as PyTorch.
 
-    Forward and backward run over the batch in cache-sized chunks on the thread pool of
-    course/ops/_parallel.py; the backward reads the input again rather than keeping a padded copy.
+    Forward and backward run in cache-sized pieces on the thread pool of course/ops/_parallel.py:
+    chunks of the batch, or in HWNC (the batch inside each pixel) bands of rows of windows that
+    tile the input. The backward reads the input again rather than keeping a padded copy.
     """
 
     def forward(self, x, kernel, stride, padding, ceil_mode=False):
@@ -389,8 +443,8 @@ class MaxPool2d(Function):
         tiled = stride == (kh, kw) and not any(padding) and not any(extra)
         tiled = self.tiled = tiled and (xf.shape[axes[0]], xf.shape[axes[1]]) == (ho * kh, wo * kw)
 
-        def chunk(s):
-            buf, o = self._buf(s), out[s]
+        def chunk(piece):
+            buf, o = self._buf(piece[0]), out[piece[1]]
             if tiled and kh * kw > 1 and buf.flags.c_contiguous:
                 _max_tiles(buf, o, (kh, kw), axes)
                 return
@@ -403,14 +457,28 @@ class MaxPool2d(Function):
             for k in range(2, kh * kw):
                 xp.maximum(o, _window(buf, k // kw, k % kw, ho, wo, stride, axes), out=o)
 
-        map_chunks(chunk, self._chunks(xp))
+        map_chunks(chunk, self._pieces(xp))
+        if axes[0] == 0:
+            # HWNC in, NHWC out: a convolution with many channels reads NHWC 2.5x faster, and
+            # this copy is a quarter of the input's size. The backward keeps the HWNC one.
+            nhwc = xp.empty((out.shape[2], ho, wo, out.shape[3]), dtype=out.dtype)
+            nhwc[...] = out.transpose(2, 0, 1, 3)
+            return nhwc.transpose(0, 3, 1, 2)
         return out.transpose(inverse)
 
-    def _chunks(self, xp):
-        # the backward's working set: input, output, their gradients
-        per_sample = 2 * (self.xf[0].size + self.out[0].size)
-        size = per_sample * self.xf.dtype.itemsize
-        return chunks(self.xf.shape[0], size, xp, _parallel.ELEMENTWISE_MIN_BYTES)
+    def _pieces(self, xp):
+        """(input, output) slices of the first axis of the frame, one pair per piece."""
+        # the backward's working set per item: input, output, their gradients
+        kh, floor = self.geometry[0][0], _parallel.ELEMENTWISE_MIN_BYTES
+        if self.geometry[7][0] != 0:  # chunks of the batch
+            per_sample = 2 * (self.xf[0].size + self.out[0].size) * self.xf.dtype.itemsize
+            return [(s, s) for s in chunks(self.xf.shape[0], per_sample, xp, floor)]
+        if not self.tiled:  # HWNC: overlapping or padded windows, in one piece
+            return [(slice(None), slice(None))]
+        # HWNC, windows that tile the input: bands of rows of windows (writes never overlap)
+        per_row = 2 * (kh * self.xf[0].size + self.out[0].size) * self.xf.dtype.itemsize
+        bands = chunks(self.out.shape[0], per_row, xp, floor)
+        return [(slice(s.start * kh, s.stop * kh), s) for s in bands]
 
     def _buf(self, s):
         """The samples ``s`` of the input, in the working frame, padded with -inf."""
@@ -427,8 +495,9 @@ class MaxPool2d(Function):
         overlapping = stride[0] < kh or stride[1] < kw
         plain = not any(padding) and not any(self.extra)
 
-        def chunk(s):
-            buf, out, g = self._buf(s), self.out[s], xp.ascontiguousarray(gf[s])
+        def chunk(piece):
+            s, so = piece
+            buf, out, g = self._buf(s), self.out[so], xp.ascontiguousarray(gf[so])
             if plain:  # write straight into the result; zeros only where no window reaches
                 gbuf = gx[s]
                 if not self.tiled:  # some elements no window writes, or overlaps that add up
@@ -442,7 +511,7 @@ class MaxPool2d(Function):
             if not plain:
                 gx[s] = _unpadded(gbuf, axes, padding, gx[s].shape)
 
-        map_chunks(chunk, self._chunks(xp))
+        map_chunks(chunk, self._pieces(xp))
         return gx.transpose(inverse)
 
 

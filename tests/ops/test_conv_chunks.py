@@ -102,16 +102,17 @@ POOLS = [  # kernel, stride, padding, ceil_mode, shape
 
 @pytest.mark.parametrize("kernel,stride,padding,ceil_mode,shape", POOLS)
 @pytest.mark.parametrize("ints", [False, True], ids=["random", "ties"])
-@pytest.mark.parametrize("channels_last", [False, True], ids=["NCHW", "NHWC memory"])
+@pytest.mark.parametrize("memory", ["NCHW", "NHWC", "HWNC"])
 def test_chunked_max_pool2d_matches_torch(
-    chunk_of, kernel, stride, padding, ceil_mode, shape, ints, channels_last
+    chunk_of, kernel, stride, padding, ceil_mode, shape, ints, memory
 ):
     rng = np.random.default_rng(3)
     data = rng.integers(0, 3, shape) if ints else rng.standard_normal(shape)
     data = data.astype(np.float32)
-    if channels_last:  # as after a conv: NCHW shape over NHWC memory
-        data = np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
-    chunk_of(2)
+    if memory != "NCHW":  # as after a conv: NCHW shape over NHWC or HWNC memory
+        order = (0, 2, 3, 1) if memory == "NHWC" else (2, 3, 0, 1)
+        data = np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+    chunk_of(2)  # HWNC: bands of two rows of windows, where they tile the input
     x = course.tensor(data, requires_grad=True)
     xt = torch.tensor(np.ascontiguousarray(data), requires_grad=True)
     out = F.max_pool2d(x, kernel, stride, padding, ceil_mode=ceil_mode)
@@ -121,6 +122,46 @@ def test_chunked_max_pool2d_matches_torch(
     out.backward(course.tensor(g))
     out_t.backward(torch.from_numpy(g))
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), atol=1e-6, err_msg="grad x")
+
+
+@pytest.mark.parametrize("batch", [5, 40], ids=["HWNC first layer", "chunked, NHWC"])
+def test_a_small_cnn_matches_torch_through_its_layouts(chunk_of, batch):
+    # conv (1 channel) -> relu -> pool -> conv -> relu -> pool, as `course bench cnn`: a
+    # small batch runs the first conv and pool batch-inside-pixel (HWNC) and hands NHWC to
+    # the second conv; chunks of 4 take the NHWC path everywhere.
+    if batch == 40:
+        chunk_of(4)
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((batch, 1, 12, 12)).astype(np.float32)
+    shapes = {"w1": (6, 1, 3, 3), "b1": 6, "w2": (10, 6, 3, 3), "b2": 10}
+    params = {k: (rng.standard_normal(v) * 0.5).astype(np.float32) for k, v in shapes.items()}
+    weights = rng.standard_normal(batch * 10 * 3 * 3).astype(np.float32)  # of the output
+
+    def run(lib, fn, tensor):
+        p = {k: tensor(v) for k, v in params.items()}
+        h = fn.max_pool2d(fn.relu(fn.conv2d(tensor(x), p["w1"], p["b1"], padding=1)), 2)
+        out = fn.max_pool2d(fn.relu(fn.conv2d(h, p["w2"], p["b2"], padding=1)), 2)
+        (out * tensor(weights[: out.numel()].reshape(out.shape))).sum().backward()
+        return out.detach().numpy(), {k: v.grad.numpy() for k, v in p.items()}
+
+    ours = run(course, F, lambda a: course.tensor(a, requires_grad=True))
+    theirs = run(torch, torch.nn.functional, lambda a: torch.tensor(a, requires_grad=True))
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5, atol=1e-5)
+    for k in params:
+        np.testing.assert_allclose(ours[1][k], theirs[1][k], rtol=1e-4, atol=1e-4, err_msg=k)
+
+
+def test_a_first_layer_conv_writes_hwnc_and_its_pool_hands_back_nhwc():
+    # The layouts the test above relies on (and the speed of a small batch comes from).
+    x = course.tensor(np.ones((4, 3, 8, 8), dtype=np.float32))
+    w = course.tensor(np.ones((8, 3, 3, 3), dtype=np.float32))
+    h = F.conv2d(x, w, padding=1).numpy()
+    assert np.ascontiguousarray(h.transpose(2, 3, 0, 1)).strides == h.transpose(2, 3, 0, 1).strides
+    p = F.max_pool2d(course.from_numpy(h), 2).numpy()
+    assert p.transpose(0, 2, 3, 1).flags.c_contiguous, "pooling HWNC should hand back NHWC"
+    w2 = course.tensor(np.ones((2, 8, 3, 3), dtype=np.float32))
+    many = F.conv2d(F.max_pool2d(course.from_numpy(h), 2), w2).numpy()
+    assert many.transpose(0, 2, 3, 1).flags.c_contiguous, "8 channels in: NHWC out"
 
 
 def test_the_pool_runs_blas_single_threaded_and_restores_it(chunk_of):
