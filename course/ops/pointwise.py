@@ -120,7 +120,7 @@ class Relu(Function):
         return gx
 
 
-_ZERO_ROW = 4096
+_ZERO_ROW = 16384
 
 
 def _max_zero(x, out):
@@ -128,7 +128,8 @@ def _max_zero(x, out):
 
     NumPy 2.4's maximum against a scalar runs a slow loop: 3x its maximum of two arrays
     (295 against 110 us for 3.2 MB of float32, 2-core AMD EPYC). So the memory of x is taken
-    as rows, and their maximum with one row of zeros takes the fast loop.
+    as rows, and their maximum with one row of zeros takes the fast loop. Rows of 16384 values:
+    for 6.4 MB, 0.26-0.29 ms, against 0.42-0.60 with rows of 4096 and 0.59 for the scalar.
     """
     xp = get_array_module(x)
     flat, flat_out = _memory(x), _memory(out)
