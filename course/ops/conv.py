@@ -414,7 +414,8 @@ def _pool(fn, name, x, kernel_size, stride, padding, ceil_mode=False) -> Tensor:
 
 
 class MaxPool2d(Function):
-    """out = max over each window; the gradient goes to the first maximum, as PyTorch.
+    """out = max over each window; the gradient goes to the first maximum, as PyTorch (in a
+    window with a NaN, the max, to its last NaN, as PyTorch's CPU kernel).
 
     Forward and backward run in cache-sized pieces on the thread pool of course/ops/_parallel.py:
     chunks of the batch, or in HWNC (the batch inside each pixel) bands of rows of windows that
@@ -446,7 +447,7 @@ class MaxPool2d(Function):
         # HWNC in, NHWC out: a convolution with many channels reads NHWC 2.5x faster. Each
         # piece copies its rows there while they are in cache; the backward keeps the HWNC one.
         hwnc = axes[0] == 0
-        nhwc = xp.empty((out.shape[2], ho, wo, out.shape[3]), dtype=x.dtype) if hwnc else None
+        nhwc: Any = xp.empty((out.shape[2], ho, wo, out.shape[3]), dtype=x.dtype) if hwnc else None
 
         def chunk(piece):
             buf, o = self._buf(piece[0]), out[piece[1]]
@@ -509,6 +510,7 @@ class MaxPool2d(Function):
                 _max_backward_overlapping(buf, out, g, gbuf, (kh, kw), stride, axes)
             else:
                 _max_backward_disjoint(buf, out, g, gbuf, (kh, kw), stride, axes)
+            _max_backward_nan(buf, out, g, gbuf, (kh, kw), stride, axes)
             if not plain:
                 gx[s] = _unpadded(gbuf, axes, padding, gx[s].shape)
 
@@ -565,6 +567,21 @@ def _max_backward_disjoint(buf, out, g, gbuf, kernel, stride, axes):
                 claimed |= hit
             mask = hit
         xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
+
+
+def _max_backward_nan(buf, out, g, gbuf, kernel, stride, axes):
+    """A window with a NaN has max NaN, which equals nothing: as torch, its gradient goes to its
+    last NaN. Adds into ``gbuf``, where such windows have written nothing yet."""
+    xp = get_array_module(buf)
+    nan_out = xp.isnan(out)
+    if not nan_out.any():
+        return
+    (kh, kw), (ho, wo) = kernel, (out.shape[axes[0]], out.shape[axes[1]])
+    for k in reversed(range(kh * kw)):
+        i, j = divmod(k, kw)
+        hit = xp.isnan(_window(buf, i, j, ho, wo, stride, axes)) & nan_out
+        nan_out &= ~hit  # claimed: earlier NaNs of the window get nothing
+        _window(gbuf, i, j, ho, wo, stride, axes)[...] += g * hit
 
 
 def _max_backward_overlapping(buf, out, g, gbuf, kernel, stride, axes):

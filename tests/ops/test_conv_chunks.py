@@ -101,14 +101,16 @@ POOLS = [  # kernel, stride, padding, ceil_mode, shape
 
 
 @pytest.mark.parametrize("kernel,stride,padding,ceil_mode,shape", POOLS)
-@pytest.mark.parametrize("ints", [False, True], ids=["random", "ties"])
+@pytest.mark.parametrize("values", ["random", "ties", "NaNs"])
 @pytest.mark.parametrize("memory", ["NCHW", "NHWC", "HWNC"])
 def test_chunked_max_pool2d_matches_torch(
-    chunk_of, kernel, stride, padding, ceil_mode, shape, ints, memory
+    chunk_of, kernel, stride, padding, ceil_mode, shape, values, memory
 ):
     rng = np.random.default_rng(3)
-    data = rng.integers(0, 3, shape) if ints else rng.standard_normal(shape)
+    data = rng.integers(0, 3, shape) if values == "ties" else rng.standard_normal(shape)
     data = data.astype(np.float32)
+    if values == "NaNs":  # a window's max is NaN; torch sends its gradient to its last NaN
+        data[rng.random(shape) < 0.15] = np.nan
     if memory != "NCHW":  # as after a conv: NCHW shape over NHWC or HWNC memory
         order = (0, 2, 3, 1) if memory == "NHWC" else (2, 3, 0, 1)
         data = np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
