@@ -44,7 +44,8 @@ def extract(rev: str, into: Path) -> None:
         ["git", "-C", str(ROOT), "archive", rev, "course"], capture_output=True, check=True
     ).stdout
     with tarfile.open(fileobj=BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # 3.11.4 and later
+        archive.extractall(into, **safe)
     package = into / BASE
     (into / "course").rename(package)
     for path in package.rglob("*.py"):
