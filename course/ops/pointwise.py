@@ -145,6 +145,7 @@ def _max_zero(x, out):
 
 def _memory(a):
     """``a`` as a 1-D view in its memory order, or None if it is not one dense block."""
+    # outermost first, by |stride| (this module's `abs` is the Tensor op)
     order = sorted(range(a.ndim), key=lambda d: -max(a.strides[d], -a.strides[d]))
     dense = a.transpose(order)
     if not dense.flags.c_contiguous:
