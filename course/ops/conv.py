@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
 from course.ops import _parallel
@@ -415,7 +417,8 @@ def _pool(fn, name, x, kernel_size, stride, padding, ceil_mode=False) -> Tensor:
 
 class MaxPool2d(Function):
     """out = max over each window; the gradient goes to the first maximum, as PyTorch (in a
-    window with a NaN, the max, to its last NaN, as PyTorch's CPU kernel).
+    window with a NaN, the max, to its last NaN, as PyTorch; on NumPy only, see
+    _max_backward_nan).
 
     Forward and backward run in cache-sized pieces on the thread pool of course/ops/_parallel.py:
     chunks of the batch, or in HWNC (the batch inside each pixel) bands of rows of windows that
@@ -571,8 +574,16 @@ def _max_backward_disjoint(buf, out, g, gbuf, kernel, stride, axes):
 
 def _max_backward_nan(buf, out, g, gbuf, kernel, stride, axes):
     """A window with a NaN has max NaN, which equals nothing: as torch, its gradient goes to its
-    last NaN. Adds into ``gbuf``, where such windows have written nothing yet."""
+    last NaN. Adds into ``gbuf``, where such windows have written nothing yet.
+
+    NumPy only. On CuPy, asking whether there is any NaN is a host synchronisation: it would
+    stall the launch queue on every backward and make the step impossible to capture as a CUDA
+    graph (course/cuda_graphs.py); running the passes regardless adds 16 kernels. So on a GPU a
+    NaN window's gradient still goes nowhere (tests/gpu do not check NaN windows).
+    """
     xp = get_array_module(buf)
+    if xp is not np:
+        return
     nan_out = xp.isnan(out)
     if not nan_out.any():
         return
