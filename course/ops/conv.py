@@ -578,8 +578,8 @@ def _max_backward_nan(buf, out, g, gbuf, kernel, stride, axes):
 
     NumPy only. On CuPy, asking whether there is any NaN is a host synchronisation: it would
     stall the launch queue on every backward and make the step impossible to capture as a CUDA
-    graph (course/cuda_graphs.py); running the passes regardless adds 16 kernels. So on a GPU a
-    NaN window's gradient still goes nowhere (tests/gpu do not check NaN windows).
+    graph (course/cuda_graphs.py); running the passes regardless adds about 25 kernels. So on
+    a GPU a NaN window's gradient still goes nowhere (tests/gpu do not check NaN windows).
     """
     xp = get_array_module(buf)
     if xp is not np:
