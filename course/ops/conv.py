@@ -121,19 +121,9 @@ class Conv2d(Function):
     def _cols(self, s):
         """The im2col matrix of the samples ``s``: rows (n, y, x), or (y, x, n) in HWNC;
         columns (ky, kx, c), then a column of ones if there is a bias."""
-        xp = get_array_module(self.x_f)
         x_shape, w_shape, ho, wo, stride, padding, dilation = self.geometry
         axes = (0, 1) if self.hwnc else (1, 2)
-        xs = self.x_f if self.hwnc else self.x_f[s]
-        if any(padding):
-            shape, inner = list(xs.shape), [slice(None)] * 4
-            for ax, p in zip(axes, padding):
-                shape[ax] += 2 * p
-                inner[ax] = slice(p, p + xs.shape[ax])
-            buf = xp.zeros(shape, dtype=xs.dtype)
-            buf[tuple(inner)] = xs
-        else:
-            buf = xs
+        buf = _padded(self.x_f if self.hwnc else self.x_f[s], axes, padding, 0)
         return _im2col(buf, w_shape[2:], ho, wo, stride, dilation, self.bias, axes)
 
     def _cols_of(self, s):
@@ -175,9 +165,7 @@ class Conv2d(Function):
                 rows = shape if self.hwnc else (s.stop - s.start, *shape[1:])
                 gbuf = xp.zeros(rows, dtype=grad.dtype)
                 _col2im(gbuf, g.reshape(g4.shape), w_k, (kh, kw), stride, dilation, axes)
-                inner = [slice(None)] * 4
-                inner[axes[0]], inner[axes[1]] = slice(py, py + h), slice(px, px + wd)
-                gxs = gbuf[tuple(inner)]
+                gxs = _unpadded(gbuf, axes, (py, px), self.x_f.shape)
                 if not many:
                     return gw, gxs  # the one chunk's buffer is the gradient: no copy
                 gx[s] = gxs
