@@ -28,6 +28,7 @@ from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
 from course.ops import _parallel
 from course.ops._parallel import chunks, map_chunks
+from course.ops.elementwise import masked
 from course.ops.movement import cat
 
 
@@ -557,7 +558,7 @@ def _max_backward_disjoint(buf, out, g, gbuf, kernel, stride, axes):
             if k < last:
                 claimed |= hit
             mask = hit
-        xp.multiply(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
+        masked(g, mask, out=_window(gbuf, i, j, ho, wo, stride, axes))
 
 
 def _max_backward_nan(buf, out, g, gbuf, kernel, stride, axes):
@@ -580,7 +581,7 @@ def _max_backward_nan(buf, out, g, gbuf, kernel, stride, axes):
         i, j = divmod(k, kw)
         hit = xp.isnan(_window(buf, i, j, ho, wo, stride, axes)) & nan_out
         nan_out &= ~hit  # claimed: earlier NaNs of the window get nothing
-        _window(gbuf, i, j, ho, wo, stride, axes)[...] += g * hit
+        _window(gbuf, i, j, ho, wo, stride, axes)[...] += masked(g, hit)
 
 
 def _max_backward_overlapping(buf, out, g, gbuf, kernel, stride, axes):
@@ -595,10 +596,10 @@ def _max_backward_overlapping(buf, out, g, gbuf, kernel, stride, axes):
     for k in range(kh * kw):
         i, j = divmod(k, kw)
         xp.equal(_window(buf, i, j, ho, wo, stride, axes), out, out=hit)
-        xp.multiply(left, hit, out=share)
+        masked(left, hit, out=share)
         _window(gbuf, i, j, ho, wo, stride, axes)[...] += share
-        if k < last:
-            left -= share
+        if k < last:  # claimed: zero, not left - share (inf - inf would be NaN)
+            masked(left, xp.logical_not(hit, out=hit), out=left)
 
 
 def max_pool2d(

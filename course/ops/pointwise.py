@@ -14,7 +14,7 @@ import numpy as np
 from course.autograd import Function, Tensor
 from course.backend import get_array_module
 from course.ops._parallel import map_chunks, split
-from course.ops.elementwise import cast
+from course.ops.elementwise import cast, masked
 
 
 def _floating(x: Tensor) -> Tensor:
@@ -116,7 +116,8 @@ class Relu(Function):
     def backward(self, grad):
         xp, out = get_array_module(grad), self.out
         gx = xp.empty_like(grad)
-        map_chunks(lambda s: xp.multiply(grad[s], out[s] > 0, out=gx[s]), split(grad, 3))
+        # out != 0: a NaN output passes its gradient on, as torch (NaN > 0 is false)
+        map_chunks(lambda s: masked(grad[s], out[s] != 0, out=gx[s]), split(grad, 3))
         return gx
 
 
@@ -179,12 +180,12 @@ class Clip(Function):
 
     def backward(self, grad):
         x = self.x
-        inside = True
-        if self.low is not None:
-            inside = x >= self.low
+        if self.low is None and self.high is None:
+            return grad
+        inside = (x >= self.low) if self.low is not None else None
         if self.high is not None:
-            inside = inside & (x <= self.high)
-        return grad * inside
+            inside = (x <= self.high) if inside is None else inside & (x <= self.high)
+        return masked(grad, inside)
 
 
 def clip(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
