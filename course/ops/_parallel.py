@@ -45,6 +45,12 @@ MAX_WORKERS: int | None = None
 # 1.33 (nothing chunked: the second conv is 8.8 MB); batch 128 1.49, 1.70, 1.81; batch 256 with
 # 8 and 40 MiB 1.34 and 1.81; batch 512 1.16-1.18 chunked against 2.00 before chunks.
 POOL_MIN_BYTES = 12 << 20
+# A first-layer convolution (fewer than 8 input channels) runs as one piece up to this working
+# set (its im2col matrix and output), so that it writes HWNC for the ReLU and pooling after it
+# (course/ops/conv.py). `course bench cnn` at batch 256 and 512 (41.7 MB), ours / torch,
+# interleaved A/B on a 2-core Intel Xeon VM (2026-12-06), p25 of 8 rounds: 5 % and 7.5 % less
+# time per step (1.74 -> 1.65 and 1.69 -> 1.56 of torch).
+FIRST_LAYER_BYTES = 64 << 20
 # Stop OpenBLAS's spinning idle threads before the pool works (see SingleThreadedBlas): on the
 # 2-core AMD EPYC VM, 8-20 % less time per CNN step at batch 64 and 512, in three A/B runs.
 STOP_IDLE_BLAS = True

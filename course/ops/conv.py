@@ -115,9 +115,17 @@ class Conv2d(Function):
         return out.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2)
 
     def _chunks(self, xp, itemsize):
-        """Chunks of the batch: a chunk's im2col matrix and output are CHUNK_BYTES at most."""
+        """Chunks of the batch: a chunk's im2col matrix and output are CHUNK_BYTES at most.
+
+        A first layer (few input channels) runs whole up to FIRST_LAYER_BYTES: its im2col
+        matrix is narrow (9c + 1 columns), its GEMM is bound by writing the output anyway, and
+        one piece writes HWNC, where the ReLU and pooling after it run long inner loops.
+        """
         (n, c, _, _), (cout, _, kh, kw), ho, wo = self.geometry[:4]
-        return chunks(n, ho * wo * (kh * kw * c + cout) * itemsize, xp)
+        per_sample = ho * wo * (kh * kw * c + cout) * itemsize
+        if c < _FEW_CHANNELS and n * per_sample <= _parallel.FIRST_LAYER_BYTES:
+            return [slice(0, n)]
+        return chunks(n, per_sample, xp)
 
     def _cols(self, s):
         """The im2col matrix of the samples ``s``: rows (n, y, x), or (y, x, n) in HWNC;

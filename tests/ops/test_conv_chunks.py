@@ -26,6 +26,7 @@ def chunk_of(monkeypatch):
         monkeypatch.setattr(_parallel, "chunk_size", lambda *args, **kwargs: k)
         monkeypatch.setattr(_parallel, "POOL_MIN_BYTES", 0)
         monkeypatch.setattr(_parallel, "ELEMENTWISE_MIN_BYTES", 0)
+        monkeypatch.setattr(_parallel, "FIRST_LAYER_BYTES", 0)
 
     return set_size
 
@@ -164,6 +165,23 @@ def test_a_first_layer_conv_writes_hwnc_and_its_pool_hands_back_nhwc():
     w2 = course.tensor(np.ones((2, 8, 3, 3), dtype=np.float32))
     many = F.conv2d(F.max_pool2d(course.from_numpy(h), 2), w2).numpy()
     assert many.transpose(0, 2, 3, 1).flags.c_contiguous, "8 channels in: NHWC out"
+
+
+def test_a_first_layer_conv_runs_whole_up_to_its_limit(monkeypatch):
+    # Work the pool would cut in chunks of 2; a first layer stays one piece (HWNC) while its
+    # working set is under FIRST_LAYER_BYTES, and takes chunks (NHWC) past it: same values.
+    monkeypatch.setattr(_parallel, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(_parallel, "chunk_size", lambda *args, **kwargs: 2)
+    rng = np.random.default_rng(12)
+    x, w = rng.standard_normal((8, 2, 6, 6)), rng.standard_normal((4, 2, 3, 3))
+    results = {}
+    for limit in (1 << 20, 0):
+        monkeypatch.setattr(_parallel, "FIRST_LAYER_BYTES", limit)
+        h = F.conv2d(course.tensor(x), course.tensor(w), padding=1).numpy()
+        results[limit] = h
+        hwnc = h.transpose(2, 3, 0, 1).flags.c_contiguous
+        assert hwnc == (limit > 0), f"limit {limit}: HWNC {hwnc}"
+    np.testing.assert_allclose(results[0], results[1 << 20], rtol=1e-12)
 
 
 def test_the_pool_runs_blas_single_threaded_and_restores_it(chunk_of):
