@@ -22,7 +22,7 @@ from course.bench import measure
 from course.bench import workloads as W
 from course.ops import _parallel
 
-SIZES = (64 << 10, 256 << 10, 512 << 10, 1 << 20, 2 << 20, 4 << 20, 16 << 20, 1 << 40)
+SIZES = (64 << 10, 256 << 10, 512 << 10, 1 << 20, 2 << 20, 4 << 20, 8 << 20, 16 << 20, 1 << 40)
 
 
 def main() -> None:
