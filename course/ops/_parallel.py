@@ -29,14 +29,21 @@ import numpy as np
 from course.backend import get_array_module
 
 # Bytes of a chunk's working set (its im2col matrix and output). Measured with
-# benchmarks/chunk_size.py at batch 512 on two 2-core AMD EPYC VMs (benchmarks/results/
-# chunk-size-*), time per sample with the pool: on one (480 MiB L3 reported) 660 us at 64 KiB
-# (Python overhead per chunk), 152 at 2 MiB, 146 at 4 MiB, 181 at 16 MiB, 219 for the whole batch
-# (out of cache); on the other (32 MiB L3 reported) 718, 183, 162, 165 and 261. 4 MiB is best on
-# both. On a 2-core Intel Xeon VM (480 MiB L3 reported; first layer whole, FIRST_LAYER_BYTES):
-# 597 at 64 KiB, 162 at 2 MiB, 155 at 4 MiB, 150 at 8 MiB, 151 at 16 MiB, 265 whole: within 3 %
-# of its best. The cache sizes a VM reports are not to be trusted, so they are not used.
-CHUNK_BYTES = 4 << 20
+# benchmarks/chunk_size.py at batch 512 on two 2-core AMD EPYC VMs and a 2-core Intel Xeon VM
+# (benchmarks/results/chunk-size-*), time per sample with the pool, us:
+#
+#   VM (L3 reported)      64 KiB   2 MiB   4 MiB   8 MiB   16 MiB   whole batch
+#   AMD (480 MiB)            660     152     146       -      181           219
+#   AMD (32 MiB)             718     183     162       -      165           261
+#   Intel (480 MiB)          597     162     155     150      151           265
+#
+# Tiny chunks pay Python per chunk; the whole batch runs out of cache. At batch 512 anything from
+# 4 to 16 MiB is within a few % on Intel. Smaller batches decide: `course bench cnn`, interleaved
+# on the Intel VM, ours / torch at 4, 6, 8 and 12 MiB: batch 128 1.84, 1.71, 1.64, 1.63; batch 256
+# 1.66, 1.62, 1.58, 1.58; batch 512 1.46, 1.42, 1.45, 1.45 (fewer, larger chunks of the second
+# conv). On the AMD VM 8 MiB was also a little faster at batch 128 and slower at 512, its best
+# scale. The cache sizes a VM reports are not to be trusted, so they are not used.
+CHUNK_BYTES = 8 << 20
 # At most this many threads for the chunks (None: as many as BLAS uses); 1 turns the pool off.
 MAX_WORKERS: int | None = None
 # A pass over less than this (the whole batch's working set) runs as one chunk, in this thread

@@ -247,7 +247,8 @@ def test_other_array_modules_get_one_chunk():
 
     assert _parallel.chunks(1000, 1 << 20, xp=OtherModule()) == [slice(0, 1000)]
     assert _parallel.chunks(1000, 1 << 20, xp=np) != [slice(0, 1000)]
-    assert _parallel.chunk_size(3 << 20) == 1 and _parallel.chunk_size(1, 10) == 10
+    big = _parallel.CHUNK_BYTES // 2 + 1  # two such samples do not fit in a chunk
+    assert _parallel.chunk_size(big) == 1 and _parallel.chunk_size(1, 10) == 10
 
 
 def test_small_work_is_one_chunk_in_this_thread():
