@@ -14,7 +14,7 @@ import numpy as np
 
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
-from course.ops.elementwise import maximum, minimum
+from course.ops.elementwise import masked, maximum, minimum
 from course.ops.pointwise import sqrt
 
 
@@ -114,20 +114,31 @@ def mean(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor:
 
 
 class Extreme(Function):
-    """amax/amin: the gradient is shared evenly between tied extremes (as PyTorch)."""
+    """amax/amin: the gradient is shared evenly between tied extremes (as PyTorch).
 
-    def forward(self, x, dims, keepdim, largest):
+    ``whole`` (max() and min() of a whole tensor) follows torch's CPU rule for those: when the
+    result is NaN its NaNs share the gradient, and the other elements get exactly 0, even from
+    an inf or NaN gradient. amax/amin multiply by the mask, as torch's amax, so there they get
+    NaN.
+    """
+
+    def forward(self, x, dims, keepdim, largest, whole=False):
         if x.size == 0:
             raise RuntimeError(f"{'amax' if largest else 'amin'}: the tensor is empty")
-        self.x, self.dims, self.keepdim = x, dims, keepdim
+        self.x, self.dims, self.keepdim, self.whole = x, dims, keepdim, whole
         out = x.max(axis=dims, keepdims=True) if largest else x.min(axis=dims, keepdims=True)
         self.out = out
         return out if keepdim else out.reshape(_reduced_shape(x.shape, dims))
 
     def backward(self, grad):
+        xp = get_array_module(grad)
         mask = self.x == self.out
+        if self.whole:  # a NaN result: its NaNs (no `if`: on a GPU that would be a host sync)
+            mask = xp.where(xp.isnan(self.out), xp.isnan(self.x), mask)
         count = mask.sum(axis=self.dims, keepdims=True)
         g = _expand_grad(grad, self.x.shape, self.dims, self.keepdim)
+        if self.whole:
+            return masked((g / count).astype(grad.dtype, copy=False), mask)
         return (mask * (g / count)).astype(grad.dtype, copy=False)
 
 
@@ -191,7 +202,7 @@ def max(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMi
     if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
         dim, keepdim = numpy_names("max", dim, keepdim, aliases)
     if dim is None:
-        return amax(x)
+        return Extreme.apply(x, dims=None, keepdim=False, largest=True, whole=True)
     return _extreme_along(x, dim, keepdim, largest=True)
 
 
@@ -203,7 +214,7 @@ def min(x: Tensor, dim=None, keepdim: bool = False, **aliases) -> Tensor | MaxMi
     if aliases:  # axis=, keepdims= (looked at only when given: reductions are on hot paths)
         dim, keepdim = numpy_names("min", dim, keepdim, aliases)
     if dim is None:
-        return amin(x)
+        return Extreme.apply(x, dims=None, keepdim=False, largest=False, whole=True)
     return _extreme_along(x, dim, keepdim, largest=False)
 
 

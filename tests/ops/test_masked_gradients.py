@@ -65,3 +65,24 @@ def test_clamp_drops_inf_gradients_to_zero(low, high):
     g = np.array([INF, INF, -INF, INF], dtype=np.float32)
     ours, theirs = _grads(lambda t: t.clamp(low, high), lambda t: t.clamp(low, high), x, g)
     np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # amax's inf * 0, as torch
+@pytest.mark.parametrize("op", ["max", "min", "amax", "amin"])
+@pytest.mark.parametrize(
+    "data,g",
+    [
+        ([1.0, NAN, 3.0], 2.0),
+        ([1.0, 3.0, 3.0], INF),
+        ([1.0, NAN, NAN], 2.0),
+        ([2.0, 3.0, 1.0], NAN),
+    ],
+)
+def test_whole_tensor_max_and_min_share_their_gradient_as_torch(op, data, g):
+    # max() and min(): a NaN result's NaNs share the gradient, the rest get exactly 0 (torch's
+    # CPU rule); amax and amin multiply by the mask, as torch's, so inf * 0 is NaN there.
+    x = np.array(data, dtype=np.float32)
+    ours, theirs = _grads(
+        lambda t: getattr(t, op)(), lambda t: getattr(t, op)(), x, np.array(g, np.float32)
+    )
+    np.testing.assert_array_equal(ours, theirs)
