@@ -179,13 +179,13 @@ class Clip(Function):
         return get_array_module(x).clip(x, low, high)
 
     def backward(self, grad):
-        x = self.x
-        if self.low is None and self.high is None:
-            return grad
-        inside = (x >= self.low) if self.low is not None else None
+        x, inside = self.x, None
+        if self.low is not None:
+            inside = x >= self.low
         if self.high is not None:
-            inside = (x <= self.high) if inside is None else inside & (x <= self.high)
-        return masked(grad, inside)
+            below = x <= self.high
+            inside = below if inside is None else inside & below
+        return grad if inside is None else masked(grad, inside)
 
 
 def clip(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
