@@ -8,10 +8,11 @@ so the GEMM adds it), and one GEMM with the weight gives the output as an
 (no transpose copy); elementwise ops and pooling keep that memory order, so the next
 convolution reads its input channels-last for free.
 
-A first layer (fewer than 8 input channels) on a batch small enough for one piece puts the
-batch inside each pixel instead, HWNC: one pixel of every image is one contiguous run of
-N*Cout values, so the pooling that follows reads and writes its windows in long runs. Pooling
-hands HWNC input back as NHWC, which the next convolution reads fastest.
+A first layer (fewer than 8 input channels) runs as one piece up to 64 MiB of working set
+(_parallel.FIRST_LAYER_BYTES) and puts the batch inside each pixel instead, HWNC: one pixel
+of every image is one contiguous run of N*Cout values, so the pooling that follows reads and
+writes its windows in long runs. Pooling hands HWNC input back as NHWC, which the next
+convolution reads fastest.
 
 Each `Function` is followed by its checked lowercase wrapper (``conv2d``, ``max_pool2d``,
 ``avg_pool2d``), which ``course.functional`` re-exports.
