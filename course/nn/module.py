@@ -304,7 +304,15 @@ class Module:
 
 
 class Sequential(Module):
-    """Modules applied one after another: ``Sequential(a, b)(x) == b(a(x))``."""
+    """Modules applied one after another: ``Sequential(a, b)(x) == b(a(x))``.
+
+    One reordering, which gives the same values and gradients: a ReLU followed by a max-pool
+    runs as the max-pool, then the ReLU. ReLU never changes which value of a window is the
+    largest (max(relu(a), relu(b)) = relu(max(a, b))), and where it makes ties (negative values
+    all become 0) its gradient is 0 anyway; so the ReLU runs on the pooled output, a quarter of
+    the values after a 2x2 pool. `course bench cnn`: 10 % less time per step at every batch
+    (2-core Intel Xeon, 2026-12-07). Only the exact classes are reordered, never a subclass.
+    """
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
@@ -316,8 +324,15 @@ class Sequential(Module):
                 self.add_module(str(i), m)
 
     def forward(self, x):
-        for m in self._modules.values():
-            x = m(x)
+        modules = list(self._modules.values())
+        i = 0
+        while i < len(modules):
+            if i + 1 < len(modules) and _pool_before_relu(modules[i], modules[i + 1]):
+                x = modules[i](modules[i + 1](x))
+                i += 2
+            else:
+                x = modules[i](x)
+                i += 1
         return x
 
     def append(self, module: Module) -> Sequential:
@@ -335,3 +350,10 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+
+def _pool_before_relu(first: Module, second: Module) -> bool:
+    """Whether ``first`` is a ReLU and ``second`` a max-pool that Sequential may swap."""
+    from course.nn.layers import MaxPool2d, ReLU  # layers imports this module
+
+    return type(first) is ReLU and type(second) is MaxPool2d
