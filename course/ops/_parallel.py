@@ -7,10 +7,10 @@ fits in the cache and run the whole pipeline of one chunk (im2col -> GEMM -> bia
 backward's GEMMs and col2im) before the next: the data of each pass is still in cache when the next
 pass reads it, and the time per sample stays flat as the batch grows.
 
-Chunks are independent, so they also run on a small thread pool: NumPy's ufuncs and OpenBLAS
-release the GIL. OpenBLAS's own threads would then compete with the pool's, so BLAS runs
-single-threaded while the pool works (threadpoolctl; the setting is process-wide) and gets its
-thread count back after.
+Chunks are independent, so they also run on a small thread pool, the calling thread taking its
+share: NumPy's ufuncs and OpenBLAS release the GIL. OpenBLAS's own threads would then compete
+with the pool's, so BLAS runs single-threaded while the pool works (threadpoolctl; the setting
+is process-wide) and gets its thread count back after.
 
 On a GPU (CuPy) there is one chunk and no pool: the device has its own parallelism and its memory
 is not the bottleneck here.
@@ -18,6 +18,7 @@ is not the bottleneck here.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -175,7 +176,8 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 
 def map_chunks(fn: Callable[[Any], Any], slices: Sequence) -> list:
-    """[fn(s) for s in slices], the chunks shared among the pool's threads; results in order.
+    """[fn(s) for s in slices], the chunks shared among this thread and the pool's; results in
+    order.
 
     Each fn(s) must write only its own chunk of any shared output. A single chunk, or a call
     from inside a chunk, runs in this thread with BLAS untouched. Several chunks run with BLAS
@@ -190,13 +192,41 @@ def map_chunks(fn: Callable[[Any], Any], slices: Sequence) -> list:
         with SingleThreadedBlas(stop_idle=STOP_IDLE_BLAS and workers > 1):
             if workers == 1 or _state["no_threads"]:
                 return [fn(s) for s in slices]
-            futures: list[Future] = []
-            try:
-                pool = _pool(workers)
-                futures.extend(pool.submit(fn, s) for s in slices)
-            except RuntimeError:  # "can't start new thread": a sandbox's limit; go on inline
-                _state["no_threads"] = True
-            done = [f.result() for f in futures]
-            return done + [fn(s) for s in slices[len(futures) :]]
+            return _shared(fn, slices, workers)
     finally:
         _lock.release()
+
+
+def _shared(fn, slices, workers):
+    """This thread and ``workers - 1`` of the pool's take the chunks in turn, first come first
+    served; the results in the order of ``slices``.
+
+    This thread works too rather than waiting for the pool: one thread fewer to wake, and it
+    is already running. With two cores that made a map_chunks call that does nothing cost 22
+    instead of 62 us (139 instead of 230 with STOP_IDLE_BLAS), and a CNN step at batch 128, 256
+    and 512 5-9 % faster (interleaved A/B, 2-core Intel Xeon VM, 2026-12-07).
+    """
+    results: list = [None] * len(slices)
+    claim = itertools.count()  # its next() is atomic: each index goes to one thread
+    failed = threading.Event()  # after an error, no thread starts another chunk
+
+    def drain():
+        while not failed.is_set() and (i := next(claim)) < len(slices):
+            try:
+                results[i] = fn(slices[i])
+            except BaseException:
+                failed.set()
+                raise
+
+    futures: list[Future] = []
+    try:
+        pool = _pool(workers - 1)
+        futures.extend(pool.submit(drain) for _ in range(workers - 1))
+    except RuntimeError:  # "can't start new thread": a sandbox's limit; go on inline
+        _state["no_threads"] = True
+    try:
+        drain()
+    finally:
+        for f in futures:
+            f.result()  # wait for every chunk in flight; a worker's error is raised here
+    return results

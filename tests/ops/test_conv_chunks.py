@@ -4,6 +4,7 @@ and a pool that survives a fork or a sandbox where no thread may start."""
 
 import multiprocessing
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -360,3 +361,32 @@ def test_a_forked_child_starts_its_own_pool(chunk_of):
         if child.is_alive():
             child.kill()
     assert child.exitcode == 0
+
+
+def test_the_calling_thread_takes_chunks_too(chunk_of):
+    """map_chunks hands the pool all but one share and works on the rest itself: results come
+    back in chunk order whoever ran them, and an error stops the others starting new chunks."""
+    chunk_of(1)
+    slices = _parallel.chunks(8, 1)
+
+    def where(s):
+        time.sleep(0.005)  # long enough that no thread takes every chunk before the other starts
+        return s.start, threading.current_thread()
+
+    ran_in = _parallel.map_chunks(where, slices)
+    assert [start for start, _ in ran_in] == [s.start for s in slices]
+    threads = {thread for _, thread in ran_in}
+    assert threading.current_thread() in threads
+    assert len(threads) == min(_parallel.num_workers(), len(slices))
+
+    started = []
+
+    def fail_first(s):
+        started.append(s.start)
+        if s.start == 0:
+            raise ValueError("chunk 0 failed")
+        time.sleep(0.01)
+
+    with pytest.raises(ValueError, match="chunk 0 failed"):
+        _parallel.map_chunks(fail_first, _parallel.chunks(64, 1))
+    assert len(started) < 64, "after the error no thread should have gone on to every chunk"
