@@ -220,7 +220,7 @@ def _shared(fn, slices, workers):
 
     futures: list[Future] = []
     try:
-        pool = _pool(workers - 1)
+        pool = _pool(num_workers() - 1)  # one size for every call: no pool made again
         futures.extend(pool.submit(drain) for _ in range(workers - 1))
     except RuntimeError:  # "can't start new thread": a sandbox's limit; go on inline
         _state["no_threads"] = True
