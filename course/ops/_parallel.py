@@ -188,18 +188,20 @@ def map_chunks(fn: Callable[[Any], Any], slices: Sequence) -> list:
     if len(slices) == 1 or not _lock.acquire(blocking=False):  # nested or concurrent: inline
         return [fn(s) for s in slices]
     try:
-        workers = min(num_workers(), len(slices))
+        threads = num_workers()  # before BLAS goes single-threaded, which would make it 1
+        workers = min(threads, len(slices))
         with SingleThreadedBlas(stop_idle=STOP_IDLE_BLAS and workers > 1):
             if workers == 1 or _state["no_threads"]:
                 return [fn(s) for s in slices]
-            return _shared(fn, slices, workers)
+            return _shared(fn, slices, workers, threads - 1)
     finally:
         _lock.release()
 
 
-def _shared(fn, slices, workers):
+def _shared(fn, slices, workers, pool_size):
     """This thread and ``workers - 1`` of the pool's take the chunks in turn, first come first
-    served; the results in the order of ``slices``.
+    served; the results in the order of ``slices``. The pool keeps ``pool_size`` threads
+    whatever a call's number of chunks, so it is not made again from call to call.
 
     This thread works too rather than waiting for the pool: one thread fewer to wake, and it
     is already running. With two cores that made a map_chunks call that does nothing cost 22
@@ -220,7 +222,7 @@ def _shared(fn, slices, workers):
 
     futures: list[Future] = []
     try:
-        pool = _pool(num_workers() - 1)  # one size for every call: no pool made again
+        pool = _pool(pool_size)
         futures.extend(pool.submit(drain) for _ in range(workers - 1))
     except RuntimeError:  # "can't start new thread": a sandbox's limit; go on inline
         _state["no_threads"] = True

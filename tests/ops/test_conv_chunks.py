@@ -390,3 +390,14 @@ def test_the_calling_thread_takes_chunks_too(chunk_of):
     with pytest.raises(ValueError, match="chunk 0 failed"):
         _parallel.map_chunks(fail_first, _parallel.chunks(64, 1))
     assert len(started) < 64, "after the error no thread should have gone on to every chunk"
+
+
+def test_the_pool_is_made_once_whatever_the_chunk_count(monkeypatch):
+    """Three workers' pool (two threads and the caller) serves calls of 2, 3 and 5 chunks alike."""
+    monkeypatch.setattr(_parallel, "num_workers", lambda: 3)
+    pools = []
+    for n in (2, 3, 5, 2):
+        slices = [slice(i, i + 1) for i in range(n)]
+        assert _parallel.map_chunks(lambda s: s.start, slices) == list(range(n))
+        pools.append(_parallel._state["pool"])
+    assert all(p is pools[0] for p in pools) and pools[0]._max_workers == 2
