@@ -205,8 +205,9 @@ def _shared(fn, slices, workers, pool_size):
 
     This thread works too rather than waiting for the pool: one thread fewer to wake, and it
     is already running. With two cores that made a map_chunks call that does nothing cost 22
-    instead of 62 us (139 instead of 230 with STOP_IDLE_BLAS), and a CNN step at batch 128, 256
-    and 512 5-9 % faster (interleaved A/B, 2-core Intel Xeon VM, 2026-12-07).
+    instead of 62 us (139 instead of 230 with STOP_IDLE_BLAS), and a CNN step 7 % faster at
+    batch 128 and 4-6 % at 256; at 512 three runs read 9 % faster to 5 % slower (interleaved
+    A/B, 2-core Intel Xeon VM, 2026-12-07).
     """
     results: list = [None] * len(slices)
     claim = itertools.count()  # its next() is atomic: each index goes to one thread
