@@ -27,7 +27,7 @@ import numpy as np
 
 from course.autograd import Function, Tensor, constant
 from course.backend import get_array_module
-from course.ops import _parallel
+from course.ops import _blas, _parallel
 from course.ops._parallel import chunks, map_chunks
 from course.ops.elementwise import masked
 from course.ops.movement import cat
@@ -298,7 +298,8 @@ def _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes):
     """col2im for stride 1. g is laid on the padded width (zeros in the extra columns), so
     output pixel (y, x) and input pixel (y + i*dy, x + j*dx) sit at a fixed flat distance:
     each kernel offset adds one long contiguous run per image (per batch, in HWNC) instead of
-    a strided window with short inner loops.
+    a strided window with short inner loops. Where NumPy's BLAS is an OpenBLAS, the GEMMs
+    add their products in place instead (_col2im_blas).
     """
     xp = get_array_module(gbuf)
     a = axes[0]
@@ -307,6 +308,8 @@ def _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes):
     pixel = math.prod(gbuf.shape[a + 2 :])  # values per pixel: c, or n*c in HWNC
     ho, wo, cout = g.shape[a], g.shape[a + 1], g.shape[-1]
     (kh, kw), (dy, dx) = kernel, dilation
+    if _col2im_blas(gbuf, g, w_k, kernel, dilation, a):
+        return
     if wp != wo:
         shape = list(g.shape)
         shape[a + 1] = wp
@@ -321,6 +324,40 @@ def _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes):
         i, j = divmod(k, kw)
         start = (i * dy * wp + j * dx) * pixel
         flat[..., start : start + length] += dcols[k, ..., :length]
+
+
+def _col2im_blas(gbuf, g, w_k, kernel, dilation, a) -> bool:
+    """_col2im_stride1 with each kernel offset's product added by the GEMM itself (BLAS's
+    beta = 1, course/ops/_blas.py): no d(cols) matrix, and no pass of adds after it. False
+    where that BLAS call is not available.
+
+    g is laid on the padded height and width (zeros outside ho x wo), so that a row of it
+    (a pixel, or in HWNC a pixel of one image) and the row of the padded input gradient a
+    kernel offset sends it to sit a fixed number of rows apart, across images too: one GEMM
+    per offset for the whole chunk. The rows past the last output pixel are all zeros, so
+    each GEMM stops short by the largest offset and stays inside the buffer.
+    """
+    xp = get_array_module(gbuf)
+    if xp is not np or not gbuf.flags.c_contiguous or not _blas.available(gbuf.dtype):
+        return False
+    if not (g.dtype == w_k.dtype == gbuf.dtype):
+        return False
+    hp, wp, c, cout = gbuf.shape[a], gbuf.shape[a + 1], gbuf.shape[-1], g.shape[-1]
+    ho, wo = g.shape[a], g.shape[a + 1]
+    (kh, kw), (dy, dx) = kernel, dilation
+    shape = list(g.shape)
+    shape[a], shape[a + 1] = hp, wp
+    gp = xp.zeros(shape, dtype=g.dtype)
+    gp[(slice(None),) * a + (slice(0, ho), slice(0, wo))] = g
+    rows, into = gp.reshape(-1, cout), gbuf.reshape(-1, c)
+    per_pixel = math.prod(gbuf.shape[a + 2 : -1])  # 1, or the batch in HWNC
+    last = ((kh - 1) * dy * wp + (kw - 1) * dx) * per_pixel
+    count = rows.shape[0] - last
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        start = (i * dy * wp + j * dx) * per_pixel
+        _blas.addmm_(into[start : start + count], rows[:count], w_k[k])
+    return True
 
 
 _FEW_CHANNELS = 8  # below this, im2col copies by kernel offset (see _im2col)
