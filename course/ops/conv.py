@@ -301,15 +301,15 @@ def _col2im_stride1(gbuf, g, w_k, kernel, dilation, axes):
     a strided window with short inner loops. Where NumPy's BLAS is an OpenBLAS, the GEMMs
     add their products in place instead (_col2im_blas).
     """
-    xp = get_array_module(gbuf)
     a = axes[0]
+    if _col2im_blas(gbuf, g, w_k, kernel, dilation, a):
+        return
+    xp = get_array_module(gbuf)
     lead = gbuf.shape[:a]  # (n,) in NHWC, () in HWNC
     hp, wp = gbuf.shape[a], gbuf.shape[a + 1]
     pixel = math.prod(gbuf.shape[a + 2 :])  # values per pixel: c, or n*c in HWNC
     ho, wo, cout = g.shape[a], g.shape[a + 1], g.shape[-1]
     (kh, kw), (dy, dx) = kernel, dilation
-    if _col2im_blas(gbuf, g, w_k, kernel, dilation, a):
-        return
     if wp != wo:
         shape = list(g.shape)
         shape[a + 1] = wp
