@@ -28,9 +28,9 @@ _state: dict[str, Any] = {}
 
 def _load() -> dict:
     """{dtype: the cblas_?gemm function}, from the first OpenBLAS loaded; {} if none."""
-    from course.ops._parallel import _blas
+    from course.ops._parallel import _blas as blas_libraries  # threadpoolctl's controllers
 
-    for lib in _blas():
+    for lib in blas_libraries():
         if lib.internal_api != "openblas":
             continue
         get = getattr(lib, "_get_symbol", None)  # the symbol with the library's affixes
